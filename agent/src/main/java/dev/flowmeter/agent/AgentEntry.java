@@ -1,0 +1,29 @@
+package dev.flowmeter.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's entry points. Nothing here may touch {@code dev.flowmeter.bootstrap} before
+ * {@link BootstrapInjector} has put it in the bootstrap class loader, or two copies would exist.
+ */
+public final class AgentEntry {
+
+    private AgentEntry() {}
+
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation);
+    }
+
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation);
+    }
+
+    private static void start(String arguments, Instrumentation instrumentation) {
+        try {
+            BootstrapInjector.inject(instrumentation);
+            Startup.start(arguments, instrumentation);
+        } catch (Throwable error) {
+            System.err.println("flowmeter: the agent failed to start and is inactive; the application runs on: " + error);
+        }
+    }
+}
