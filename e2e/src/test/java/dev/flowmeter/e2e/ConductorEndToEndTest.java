@@ -1,0 +1,182 @@
+package dev.flowmeter.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * test-app, a Conductor server and conductor-client workers in one JVM with the agent, runs a fixed
+ * load with failures; every count on /metrics must equal what the application counted itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConductorEndToEndTest {
+
+    private static final int WORKFLOWS = 150;
+    private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
+    private static final Pattern IDENTIFIER = Pattern.compile(
+            "(?i).*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\\d{6,}).*");
+
+    private InstrumentedJvm app;
+    private JsonNode stats;
+    private Scrape scrape;
+
+    @BeforeAll
+    void runTheLoad() throws Exception {
+        app = InstrumentedJvm.testApp("port=0", "--workflows", String.valueOf(WORKFLOWS), "--api-port", "0",
+                "--fail-rate", "0.3", "--seed", "7");
+        Matcher api = API_URL.matcher(app.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
+        assertTrue(api.find());
+        app.awaitStdout(Pattern.compile("all " + WORKFLOWS + " workflows finished"), Duration.ofMinutes(3));
+        stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
+        assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
+        scrape = app.scrape();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void executionsPerTaskTypeAndStatusEqualWhatTheWorkersCounted() {
+        JsonNode executions = stats.at("/tasks/executions");
+        long failures = 0;
+        for (String taskType : names(executions)) {
+            JsonNode counted = executions.get(taskType);
+            long thrown = sum(counted.get("exceptions"));
+            long failed = counted.get("failed_result").asLong() + thrown;
+            failures += failed;
+            assertCount(counted.get("success").asLong(), "task_execute_time_seconds_count",
+                    Map.of("task_type", taskType, "status", "SUCCESS"));
+            assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "FAILURE"));
+            assertCount(thrown, "task_execute_error_total", Map.of("task_type", taskType));
+            for (String exception : names(counted.get("exceptions"))) {
+                assertCount(counted.at("/exceptions/" + exception).asLong(), "task_execute_error_total",
+                        Map.of("task_type", taskType, "exception", exception));
+            }
+        }
+        assertTrue(failures > 0, "the load must contain failures: " + executions);
+    }
+
+    @Test
+    void updatesPollsAndPausesPerTaskTypeEqualWhatTheAppCounted() {
+        for (String taskType : names(stats.at("/tasks/updates"))) {
+            assertCount(stats.at("/tasks/updates/" + taskType).asLong(), "task_update_time_seconds_count",
+                    Map.of("task_type", taskType));
+            assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_total", Map.of("task_type", taskType));
+            assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_time_seconds_count",
+                    Map.of("task_type", taskType));
+            assertCount(stats.at("/tasks/paused/" + taskType).asLong(), "task_paused_total", Map.of("task_type", taskType));
+        }
+        assertTrue(scrape.sum("task_paused_total", Map.of()) > 0, "the load must pause a worker");
+    }
+
+    @Test
+    void failedPollsAndUpdatesAreCountedAsErrorsByException() {
+        long failedPolls = apiCount("GET", "/tasks/poll/batch/{taskType}", code -> code >= 400);
+        long failedUpdates = apiCount("POST", "/tasks/update-v2", code -> code >= 400)
+                + apiCount("POST", "/tasks", code -> code >= 400);
+        assertTrue(failedPolls > 0 && failedUpdates > 0, "the server must fail some polls and updates: " + stats.get("api"));
+        assertCount(failedPolls, "task_poll_error_total", Map.of("exception", "ConductorClientException"));
+        assertCount(failedPolls, "task_poll_time_seconds_count", Map.of("status", "FAILURE"));
+        assertCount(failedUpdates, "task_update_error_total", Map.of("exception", "ConductorClientException"));
+        assertCount(failedUpdates, "task_update_time_seconds_count", Map.of("status", "FAILURE"));
+    }
+
+    @Test
+    void workflowStartsPerTypeEqualWhatTheAppCounted() {
+        JsonNode started = stats.at("/workflows/started");
+        for (String workflowType : names(started)) {
+            assertCount(started.get(workflowType).asLong(), "workflow_start_time_seconds_count",
+                    Map.of("workflow_type", workflowType, "status", "SUCCESS"));
+        }
+        JsonNode rejected = stats.at("/workflows/rejected");
+        assertTrue(sum(rejected) > 0, "the load must include a rejected start: " + stats.get("workflows"));
+        for (String workflowType : names(rejected)) {
+            assertCount(rejected.get(workflowType).asLong(), "workflow_start_error_total",
+                    Map.of("workflow_type", workflowType, "exception", "ConductorClientException"));
+            assertCount(rejected.get(workflowType).asLong(), "workflow_start_time_seconds_count",
+                    Map.of("workflow_type", workflowType, "status", "FAILURE"));
+        }
+    }
+
+    @Test
+    void apiRequestsPerMethodUriTemplateAndStatusEqualWhatTheServerReceived() {
+        long total = 0;
+        for (JsonNode call : stats.get("api")) {
+            total += call.get("count").asLong();
+            assertCount(call.get("count").asLong(), "api_request_time_seconds_count", Map.of(
+                    "method", call.get("method").asText(), "uri", call.get("uri").asText(),
+                    "status", call.get("status").asText()));
+        }
+        assertCount(total, "api_request_time_seconds_count", Map.of());
+    }
+
+    @Test
+    void everyMetricOfTheTableIsThere() {
+        for (String family : List.of("task_poll_total", "task_poll_time_seconds_bucket", "task_poll_error_total",
+                "task_execute_time_seconds_sum", "task_execute_error_total", "task_update_time_seconds_count",
+                "task_update_error_total", "task_paused_total", "workflow_start_time_seconds_bucket",
+                "workflow_start_error_total", "api_request_time_seconds_bucket", "flowmeter_info")) {
+            assertFalse(scrape.matching(sample -> sample.name().equals(family)).isEmpty(), family + " is missing");
+        }
+    }
+
+    @Test
+    void noLabelValueIsAnIdentifier() {
+        List<String> identifiers = new ArrayList<>();
+        scrape.samples().forEach(sample -> sample.labels().forEach((name, value) -> {
+            if (IDENTIFIER.matcher(value).matches()) {
+                identifiers.add(sample.name() + "{" + name + "=" + value + "}");
+            }
+        }));
+        assertTrue(identifiers.isEmpty(), identifiers.toString());
+    }
+
+    private void assertCount(long expected, String name, Map<String, String> labels) {
+        assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+
+    private long apiCount(String method, String uri, java.util.function.IntPredicate status) {
+        long count = 0;
+        for (JsonNode call : stats.get("api")) {
+            if (call.get("method").asText().equals(method) && call.get("uri").asText().equals(uri)
+                    && status.test(call.get("status").asInt())) {
+                count += call.get("count").asLong();
+            }
+        }
+        return count;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static long sum(JsonNode object) {
+        long sum = 0;
+        for (JsonNode value : object) {
+            sum += value.asLong();
+        }
+        return sum;
+    }
+}

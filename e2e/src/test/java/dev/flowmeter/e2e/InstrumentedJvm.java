@@ -1,0 +1,156 @@
+package dev.flowmeter.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A JVM of its own, started with the packaged agent, whose output the test can wait on. */
+final class InstrumentedJvm implements AutoCloseable {
+
+    static final Path AGENT_JAR = Path.of(System.getProperty("flowmeter.agent.jar", "../agent/target/flowmeter-agent.jar"));
+    static final Path TEST_APP_JAR = Path.of(System.getProperty("flowmeter.test-app.jar",
+            "../test-app/target/flowmeter-test-app.jar"));
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern AGENT_URL = Pattern.compile("serving metrics at (http://\\S+/metrics)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    private InstrumentedJvm(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).start();
+        collect(process.getInputStream(), stdout);
+        collect(process.getErrorStream(), stderr);
+    }
+
+    /** {@code java -javaagent:AGENT=agentArguments -jar test-app.jar appArguments...} */
+    static InstrumentedJvm testApp(String agentArguments, String... appArguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments), "-jar", TEST_APP_JAR.toString()));
+        command.addAll(List.of(appArguments));
+        return new InstrumentedJvm(command);
+    }
+
+    /** Runs {@code mainClass} from the test class path, which holds the fixtures and their libraries. */
+    static InstrumentedJvm fixture(String agentArguments, Class<?> mainClass, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments),
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(arguments));
+        return new InstrumentedJvm(command);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String agent(String arguments) {
+        return "-javaagent:" + AGENT_JAR.toAbsolutePath() + (arguments.isEmpty() ? "" : "=" + arguments);
+    }
+
+    private static void collect(InputStream stream, List<String> lines) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The agent's metrics URL, from its start-up line. */
+    String metricsUrl() throws InterruptedException {
+        Matcher url = AGENT_URL.matcher(awaitLine(stderr, AGENT_URL.asPredicate(), START_TIMEOUT));
+        url.find();
+        return url.group(1);
+    }
+
+    String awaitStdout(Pattern pattern, Duration timeout) throws InterruptedException {
+        return awaitLine(stdout, pattern.asPredicate(), timeout);
+    }
+
+    String awaitStderr(Pattern pattern, Duration timeout) throws InterruptedException {
+        return awaitLine(stderr, pattern.asPredicate(), timeout);
+    }
+
+    private String awaitLine(List<String> lines, Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : lines) {
+                if (wanted.test(line)) {
+                    return line;
+                }
+            }
+            if (!process.isAlive() && lines.stream().noneMatch(wanted)) {
+                throw new AssertionError("the JVM exited (" + process.exitValue() + ") before printing the line;\n"
+                        + describe());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no such line within " + timeout + ";\n" + describe());
+    }
+
+    List<String> stdout() {
+        return stdout;
+    }
+
+    List<String> stderr() {
+        return stderr;
+    }
+
+    /** Waits for the JVM to end by itself and returns its exit status. */
+    int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the JVM did not exit within " + timeout + ";\n" + describe());
+        }
+        return process.exitValue();
+    }
+
+    String describe() {
+        return "stdout:\n  " + String.join("\n  ", stdout) + "\nstderr:\n  " + String.join("\n  ", stderr);
+    }
+
+    static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    static String post(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    Scrape scrape() throws IOException, InterruptedException {
+        return Scrape.parse(get(metricsUrl()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

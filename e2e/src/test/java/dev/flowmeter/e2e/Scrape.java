@@ -1,0 +1,75 @@
+package dev.flowmeter.e2e;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** A /metrics scrape in Prometheus text format 0.0.4, parsed into samples. */
+final class Scrape {
+
+    record Sample(String name, Map<String, String> labels, double value) {}
+
+    private final List<Sample> samples;
+    private final String text;
+
+    private Scrape(List<Sample> samples, String text) {
+        this.samples = samples;
+        this.text = text;
+    }
+
+    static Scrape parse(String text) {
+        List<Sample> samples = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name = brace < 0 ? line.substring(0, space) : line.substring(0, brace);
+            Map<String, String> labels = brace < 0 ? Map.of() : labels(line.substring(brace + 1, line.lastIndexOf('}')));
+            samples.add(new Sample(name, labels, Double.parseDouble(line.substring(space + 1))));
+        }
+        return new Scrape(samples, text);
+    }
+
+    private static Map<String, String> labels(String text) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        int i = 0;
+        while (i < text.length()) {
+            int equals = text.indexOf('=', i);
+            String name = text.substring(i, equals).trim();
+            StringBuilder value = new StringBuilder();
+            int j = equals + 2; // past ="
+            for (; text.charAt(j) != '"'; j++) {
+                if (text.charAt(j) == '\\') {
+                    j++;
+                }
+                value.append(text.charAt(j));
+            }
+            labels.put(name, value.toString());
+            i = j + 2; // past ",
+        }
+        return labels;
+    }
+
+    List<Sample> samples() {
+        return samples;
+    }
+
+    String text() {
+        return text;
+    }
+
+    /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
+    double sum(String name, Map<String, String> labels) {
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+                .mapToDouble(Sample::value).sum();
+    }
+
+    List<Sample> matching(Predicate<Sample> predicate) {
+        return samples.stream().filter(predicate).toList();
+    }
+}
