@@ -1,0 +1,170 @@
+package dev.flowmeter.testapp;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the test app counted itself: the ground truth for the agent's metrics, served as JSON by
+ * {@code GET /api/stats}. Every workflow type and task type is always present (zero if nothing happened);
+ * {@code exceptions} lists only exception classes that were thrown; {@code api} is sorted by uri, method, status.
+ * Example, after {@code --workflows 200} with the default seed and fail rate:
+ *
+ * <pre>
+ * {
+ *   "engine": "RUNNING",                       // or "PAUSED"
+ *   "workflows": {
+ *     "started":   {"order_fulfillment": 105, "report_generation": 95},
+ *     "completed": {"order_fulfillment": 87,  "report_generation": 95},
+ *     "failed":    {"order_fulfillment": 18,  "report_generation": 0},
+ *     "rejected":  {"unregistered_flow": 2}    // start requests for unknown workflow types (HTTP 404)
+ *   },
+ *   "tasks": {
+ *     "executions": {                          // counted by the workers, by outcome
+ *       "charge_payment": {"success": 87, "failed_result": 8,
+ *                          "exceptions": {"IllegalStateException": 6, "PaymentDeclinedException": 4}},
+ *       "render_report":  {"success": 95, "failed_result": 0, "exceptions": {}}, ...
+ *     },
+ *     "updates": {"charge_payment": 115, ...},  // update requests (POST /tasks, /tasks/update-v2) for known tasks,
+ *                                              // including those answered with an injected 500
+ *     "polls":   {"charge_payment": 85, ...},   // batch poll requests, including empty and failed (500) ones
+ *     "paused":  {"render_report": 5, ...}      // polls skipped because the worker said it was paused
+ *   },
+ *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
+ *   "all_finished": true,                      // all expected workflows started, and every started one finished
+ *   "in_flight": 0                             // started but not yet finished workflows
+ * }
+ * </pre>
+ *
+ * {@code api} counts every Conductor API request by method, conductor-client's path template relative to
+ * {@code /api}, and the returned status; {@code /api/stats} and {@code /api/engine/*} are not counted.
+ * conductor-client's TaskRunner sends the result of an execution that threw twice, so
+ * {@code updates = success + failed_result + 2 * exceptions}, and the second update may arrive just after
+ * {@code all_finished} turned true. All methods are synchronized so that a snapshot never holds a request's
+ * {@code api} count without its poll or update count.
+ */
+final class Stats {
+
+    private final Integer expectedWorkflows;
+    private final Map<String, Long> started = zeros(Engine.WORKFLOWS.keySet());
+    private final Map<String, Long> completed = zeros(Engine.WORKFLOWS.keySet());
+    private final Map<String, Long> failed = zeros(Engine.WORKFLOWS.keySet());
+    private final Map<String, Long> rejected = new TreeMap<>();
+    private final Map<String, Execution> executions = new TreeMap<>();
+    private final Map<String, Long> updates = zeros(Engine.TASK_TYPES);
+    private final Map<String, Long> polls = zeros(Engine.TASK_TYPES);
+    private final Map<String, Long> pausedPolls = zeros(Engine.TASK_TYPES);
+    private final Map<ApiCall, Long> api = new TreeMap<>(Comparator.comparing(ApiCall::uri)
+            .thenComparing(ApiCall::method).thenComparingInt(ApiCall::status));
+
+    /** @param expectedWorkflows how many workflows will be started, or null for an endless load */
+    Stats(Integer expectedWorkflows) {
+        this.expectedWorkflows = expectedWorkflows;
+        Engine.TASK_TYPES.forEach(type -> executions.put(type, new Execution()));
+    }
+
+    synchronized void workflowStarted(String workflowType) {
+        started.merge(workflowType, 1L, Long::sum);
+    }
+
+    synchronized void workflowCompleted(String workflowType) {
+        completed.merge(workflowType, 1L, Long::sum);
+    }
+
+    synchronized void workflowFailed(String workflowType) {
+        failed.merge(workflowType, 1L, Long::sum);
+    }
+
+    /** A start request for a workflow type the engine does not know. */
+    synchronized void workflowRejected(String workflowType) {
+        rejected.merge(workflowType, 1L, Long::sum);
+    }
+
+    /** A worker said it was paused, so its poll was skipped. */
+    synchronized void paused(String taskType) {
+        pausedPolls.merge(taskType, 1L, Long::sum);
+    }
+
+    synchronized void executed(String taskType, boolean success) {
+        Execution execution = executions.get(taskType);
+        if (success) {
+            execution.success++;
+        } else {
+            execution.failedResult++;
+        }
+    }
+
+    synchronized void threw(String taskType, Exception exception) {
+        executions.get(taskType).exceptions.merge(exception.getClass().getSimpleName(), 1L, Long::sum);
+    }
+
+    /** @param taskType the polled or updated task's type, or null if the request concerns no known task */
+    synchronized void apiCall(String method, String uri, int status, String taskType) {
+        api.merge(new ApiCall(method, uri, status), 1L, Long::sum);
+        if (taskType == null) {
+            return;
+        }
+        switch (uri) {
+            case ConductorApiServer.POLL -> polls.merge(taskType, 1L, Long::sum);
+            case ConductorApiServer.UPDATE, ConductorApiServer.UPDATE_V2 -> updates.merge(taskType, 1L, Long::sum);
+            default -> throw new IllegalArgumentException("No per task type count for " + uri);
+        }
+    }
+
+    synchronized Map<String, Object> snapshot(boolean paused) {
+        long startedCount = sum(started.values());
+        long inFlight = startedCount - sum(completed.values()) - sum(failed.values());
+        // Workflows started by other clients count too, so more than expected can have been started.
+        boolean allStarted = expectedWorkflows == null ? startedCount > 0 : startedCount >= expectedWorkflows;
+
+        Map<String, Object> executionsJson = new LinkedHashMap<>();
+        executions.forEach((type, execution) -> executionsJson.put(type, ordered(
+                "success", execution.success,
+                "failed_result", execution.failedResult,
+                "exceptions", new TreeMap<>(execution.exceptions))));
+        List<Map<String, Object>> apiJson = new ArrayList<>();
+        api.forEach((call, count) -> apiJson.add(ordered(
+                "method", call.method(), "uri", call.uri(), "status", call.status(), "count", count)));
+
+        return ordered(
+                "engine", paused ? "PAUSED" : "RUNNING",
+                "workflows", ordered("started", new TreeMap<>(started), "completed", new TreeMap<>(completed),
+                        "failed", new TreeMap<>(failed), "rejected", new TreeMap<>(rejected)),
+                "tasks", ordered("executions", executionsJson, "updates", new TreeMap<>(updates),
+                        "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls)),
+                "api", apiJson,
+                "all_finished", allStarted && inFlight == 0,
+                "in_flight", inFlight);
+    }
+
+    private static Map<String, Long> zeros(Collection<String> keys) {
+        Map<String, Long> map = new TreeMap<>();
+        keys.forEach(key -> map.put(key, 0L));
+        return map;
+    }
+
+    private static long sum(Collection<Long> values) {
+        return values.stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private record ApiCall(String method, String uri, int status) {
+    }
+
+    private static final class Execution {
+        long success;
+        long failedResult;
+        final Map<String, Long> exceptions = new TreeMap<>();
+    }
+}

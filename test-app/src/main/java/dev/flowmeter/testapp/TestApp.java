@@ -1,0 +1,121 @@
+package dev.flowmeter.testapp;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * A small orchestrator without any metrics code, for the Flowmeter agent to instrument: an in-memory
+ * workflow engine behind a subset of Conductor's REST API, driven by real conductor-client workers.
+ */
+public final class TestApp implements AutoCloseable {
+
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar flowmeter-test-app.jar [--workflows N] [--api-port P] [--fail-rate F] [--seed S]"
+                    + " [--api-fail-every N]",
+            "  --workflows N   start N workflows; once all have finished, stop the workers, so that every count is",
+            "                  final, and keep serving; 0 starts none and leaves the workers polling",
+            "                  (default: a few workflows per second until stopped)",
+            "  --api-port P    port of the Conductor API at /api, 0 for any free port (default 8080)",
+            "  --fail-rate F   fraction of charge_payment executions that fail (default 0.2)",
+            "  --seed S        seed of all random decisions (default 42)",
+            "  --api-fail-every N  answer every Nth task poll and task update with HTTP 500, 0 for never (default 50)");
+
+    private final ConductorApiServer server;
+    private final Workers workers;
+    private final LoadDriver loadDriver;
+
+    private TestApp(Options options) throws IOException {
+        Stats stats = new Stats(options.workflows);
+        Engine engine = new Engine(stats);
+        server = new ConductorApiServer(options.apiPort, engine, stats, options.apiFailEvery);
+        String apiUrl = "http://localhost:" + port() + ConductorApiServer.BASE_PATH;
+        System.out.println("test-app: Conductor API at " + apiUrl);
+        workers = new Workers(apiUrl, stats, options.seed, options.failRate);
+        loadDriver = new LoadDriver(apiUrl, options.seed);
+        if (options.workflows == null) {
+            loadDriver.startSteadyLoad();
+        } else if (options.workflows > 0) {
+            int count = options.workflows;
+            // Stopped workers make every count final, so that metrics can be compared with the stats.
+            loadDriver.startWorkflows(count, engine, () -> {
+                workers.stop();
+                System.out.println("test-app: all " + count + " workflows finished");
+            });
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("test-app: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        new TestApp(options);
+    }
+
+    /**
+     * Starts the app as {@link #main} would, but returns instead of exiting on invalid arguments.
+     *
+     * @throws IllegalArgumentException if the arguments are invalid
+     */
+    public static TestApp start(String... args) throws IOException {
+        return new TestApp(Options.parse(args));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        loadDriver.close();
+        workers.close();
+        server.close();
+    }
+
+    /** @param workflows null for a steady load */
+    private record Options(Integer workflows, int apiPort, double failRate, long seed, int apiFailEvery) {
+
+        private static final Set<String> NAMES = Set.of("--workflows", "--api-port", "--fail-rate", "--seed",
+                "--api-fail-every");
+
+        static Options parse(String[] args) {
+            Integer workflows = null;
+            int apiPort = 8080;
+            double failRate = 0.2;
+            long seed = 42;
+            int apiFailEvery = 50;
+            for (int i = 0; i < args.length; i += 2) {
+                String name = args[i];
+                if (!NAMES.contains(name)) {
+                    throw new IllegalArgumentException("unknown argument " + name);
+                }
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException("missing value for " + name);
+                }
+                String value = args[i + 1];
+                try {
+                    switch (name) {
+                        case "--workflows" -> workflows = Integer.parseInt(value);
+                        case "--api-port" -> apiPort = Integer.parseInt(value);
+                        case "--fail-rate" -> failRate = Double.parseDouble(value);
+                        case "--api-fail-every" -> apiFailEvery = Integer.parseInt(value);
+                        default -> seed = Long.parseLong(value);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("invalid number for " + name + ": " + value);
+                }
+            }
+            if (workflows != null && workflows < 0 || apiPort < 0 || apiPort > 65535 || !(failRate >= 0 && failRate <= 1)
+                    || apiFailEvery < 0) {
+                throw new IllegalArgumentException(
+                        "--workflows must be >= 0, --api-port 0..65535, --fail-rate 0..1, --api-fail-every >= 0");
+            }
+            return new Options(workflows, apiPort, failRate, seed, apiFailEvery);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.flowmeter.testapp;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.http.ConductorClient;
+import com.netflix.conductor.client.http.TaskClient;
+import com.netflix.conductor.client.worker.Worker;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.metadata.tasks.TaskResult;
+
+/**
+ * conductor-client workers for every task type, polling the test app's own API over HTTP. Outcomes are
+ * decided by {@link Seeded} from the workflow's {@code sequence} input, so a seed always gives the same counts.
+ */
+final class Workers implements AutoCloseable {
+
+    private static final int THREADS_PER_TASK_TYPE = 4;
+    private static final int POLLING_INTERVAL_MILLIS = 10;
+    /** render_report's worker reports itself paused for its first polls, as if warming up. */
+    private static final Map<String, Integer> PAUSED_POLLS = Map.of("render_report", 5);
+
+    private final long seed;
+    private final double failRate;
+    private final ConductorClient client;
+    private final TaskRunnerConfigurer configurer;
+
+    Workers(String apiUrl, Stats stats, long seed, double failRate) {
+        this.seed = seed;
+        this.failRate = failRate;
+        Map<String, Function<Task, TaskResult>> bodies = Map.of(
+                "validate_order", Workers::completed,
+                "charge_payment", this::chargePayment,
+                "ship_order", this::slow,
+                "render_report", this::slow);
+        List<Worker> workers = Engine.TASK_TYPES.stream()
+                .map(type -> (Worker) new CountingWorker(type, bodies.get(type), stats,
+                        new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0))))
+                .toList();
+        client = ConductorClient.builder().basePath(apiUrl).build();
+        configurer = new TaskRunnerConfigurer.Builder(new TaskClient(client), workers)
+                .withThreadCount(THREADS_PER_TASK_TYPE)
+                .withWorkerNamePrefix("test-app-worker-%d")
+                .build();
+        configurer.init();
+    }
+
+    /**
+     * Stops polling and executing, and returns once the last update has been sent and the pollers have ended.
+     * The pollers run on conductor-client's own "TaskRunner N" threads, which its shutdown does not wait for.
+     */
+    void stop() {
+        configurer.shutdown();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("TaskRunner ")) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        configurer.shutdown();
+        client.shutdown();
+    }
+
+    /** Fails {@code failRate} of the payments: half by throwing one of two exceptions, half by a FAILED result. */
+    private TaskResult chargePayment(Task task) {
+        double draw = Seeded.fraction(seed, task.getTaskType(), sequence(task));
+        if (draw < failRate / 4) {
+            throw new IllegalStateException("Payment gateway unavailable");
+        }
+        if (draw < failRate / 2) {
+            throw new PaymentDeclinedException("Card declined");
+        }
+        if (draw < failRate) {
+            TaskResult result = new TaskResult(task);
+            result.setStatus(TaskResult.Status.FAILED);
+            result.setReasonForIncompletion("Insufficient funds");
+            return result;
+        }
+        return completed(task);
+    }
+
+    /** Takes 5 to 15 ms. */
+    private TaskResult slow(Task task) {
+        long millis = 5 + (long) (Seeded.fraction(seed, task.getTaskType(), sequence(task)) * 11);
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+        return completed(task);
+    }
+
+    private static TaskResult completed(Task task) {
+        TaskResult result = new TaskResult(task);
+        result.setStatus(TaskResult.Status.COMPLETED);
+        return result;
+    }
+
+    private static long sequence(Task task) {
+        return ((Number) task.getInputData().get(LoadDriver.SEQUENCE)).longValue();
+    }
+
+    static final class PaymentDeclinedException extends RuntimeException {
+        PaymentDeclinedException(String message) {
+            super(message);
+        }
+    }
+
+    private record CountingWorker(String taskType, Function<Task, TaskResult> body, Stats stats,
+            AtomicInteger pausedPolls) implements Worker {
+
+        @Override
+        public boolean paused() {
+            if (pausedPolls.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                stats.paused(taskType);
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public String getTaskDefName() {
+            return taskType;
+        }
+
+        @Override
+        public TaskResult execute(Task task) {
+            try {
+                TaskResult result = body.apply(task);
+                stats.executed(taskType, result.getStatus() == TaskResult.Status.COMPLETED);
+                return result;
+            } catch (RuntimeException e) {
+                stats.threw(taskType, e);
+                throw e;
+            }
+        }
+
+        @Override
+        public int getPollingInterval() {
+            return POLLING_INTERVAL_MILLIS;
+        }
+
+        // The default looks up the host name on every poll.
+        @Override
+        public String getIdentity() {
+            return "test-app";
+        }
+    }
+}
