@@ -3,7 +3,7 @@ package dev.flowmeter.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry points. Nothing here may touch {@code dev.flowmeter.bootstrap} before
+ * The agent's entry points. Nothing here may touch {@code dev.flowmeter.agent.bootstrap} before
  * {@link BootstrapInjector} has put it in the bootstrap class loader, or two copies would exist.
  */
 public final class AgentEntry {

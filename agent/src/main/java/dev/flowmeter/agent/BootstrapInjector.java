@@ -15,7 +15,7 @@ import java.util.jar.JarOutputStream;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
- * Puts the small API that inlined advice calls ({@code dev.flowmeter.bootstrap}) into the bootstrap
+ * Puts the small API that inlined advice calls ({@code dev.flowmeter.agent.bootstrap}) into the bootstrap
  * class loader, where classes of every loader, the JDK's included, can link against it. The rest of
  * the agent stays in the system class loader.
  *
@@ -25,7 +25,7 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
  */
 final class BootstrapInjector {
 
-    private static final String PACKAGE = "dev/flowmeter/bootstrap/";
+    private static final String PACKAGE = "dev/flowmeter/agent/bootstrap/";
     /** From JDK 24 on, sun.misc.Unsafe prints deprecation warnings, and CDS survives the append. */
     private static final int UNSAFE_WARNS_FROM = 24;
 

@@ -1,7 +1,7 @@
 package dev.flowmeter.agent;
 
-import dev.flowmeter.config.AgentConfig;
-import dev.flowmeter.metrics.Metrics;
+import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.metrics.Metrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 

@@ -1,12 +1,12 @@
 package dev.flowmeter.agent;
 
-import dev.flowmeter.config.AgentConfig;
-import dev.flowmeter.config.ConfigException;
-import dev.flowmeter.config.ConfigParser;
-import dev.flowmeter.instrumentation.conductor.ConductorInstrumentation;
-import dev.flowmeter.metrics.Metrics;
-import dev.flowmeter.probe.Installer;
-import dev.flowmeter.probe.Instrumentation;
+import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.config.ConfigException;
+import dev.flowmeter.agent.config.ConfigParser;
+import dev.flowmeter.agent.instrumentation.conductor.ConductorInstrumentation;
+import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.probe.Installer;
+import dev.flowmeter.agent.probe.Instrumentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -32,7 +32,7 @@ class AgentIsolationTest {
     void anApplicationWithItsOwnPrometheusClientAndByteBuddyWorksUnchanged() throws Exception {
         try (InstrumentedJvm jvm = InstrumentedJvm.fixture("port=0", OwnPrometheusApp.class)) {
             String line = jvm.awaitStdout(Pattern.compile("own registry"), Duration.ofSeconds(60));
-            assertEquals("own registry: [task_poll_total] task_poll_total=5.0 generated=app.Generated", line);
+            assertEquals("own registry: [task_poll] task_poll_total=5.0 generated=app.Generated", line);
 
             Scrape agent = jvm.scrape();
             assertEquals(1, agent.sum("flowmeter_info", Map.of()));

@@ -1,0 +1,70 @@
+package dev.flowmeter.agent.config;
+
+/**
+ * Every configuration key the agent accepts. The README's argument table is checked against this
+ * enum by a test, so the two cannot drift.
+ */
+public enum Setting {
+    PORT("port", "9464", false, "port of the metrics server; 0 picks a free one"),
+    HOST("host", "0.0.0.0", false, "address the metrics server binds to; 127.0.0.1 keeps it local"),
+    TIMERS("timers", "histogram", false,
+            "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
+                    + " over a sliding window of the last 1024 observations"),
+    DISABLE("disable", "", true, "instrumentations to switch off, comma-separated");
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean list;
+    private final String description;
+
+    Setting(String key, String defaultValue, boolean list, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.list = list;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** A list takes commas: a token without '=' continues the previous key's list. */
+    public boolean isList() {
+        return list;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The system property that sets this key, {@code flowmeter.port} for {@code port}. */
+    public String systemProperty() {
+        return "flowmeter." + key;
+    }
+
+    /** The environment variable that sets this key, {@code FLOWMETER_PORT} for {@code port}. */
+    public String environmentVariable() {
+        return "FLOWMETER_" + key.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    static Setting byKey(String key) {
+        for (Setting setting : values()) {
+            if (setting.key.equals(key)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+
+    static String keys() {
+        StringBuilder keys = new StringBuilder();
+        for (Setting setting : values()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(setting.key);
+        }
+        return keys.toString();
+    }
+}

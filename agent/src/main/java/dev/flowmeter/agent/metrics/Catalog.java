@@ -1,0 +1,60 @@
+package dev.flowmeter.agent.metrics;
+
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.COUNTER;
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.INFO;
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.TIMER;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every metric family the agent can expose: the one place where names, types and labels are
+ * defined. The names are the Conductor SDKs' canonical set, with snake_case labels. The README's
+ * metric table is checked against {@link #ALL} by a test.
+ */
+public final class Catalog {
+
+    public static final MetricFamily TASK_POLL = new MetricFamily("task_poll_total", COUNTER,
+            "Task poll attempts.", "task_type");
+    public static final MetricFamily TASK_POLL_TIME = new MetricFamily("task_poll_time_seconds", TIMER,
+            "Time spent polling for tasks.", "task_type", "status");
+    public static final MetricFamily TASK_POLL_ERROR = new MetricFamily("task_poll_error_total", COUNTER,
+            "Task polls that threw, by exception class.", "task_type", "exception");
+    public static final MetricFamily TASK_EXECUTE_TIME = new MetricFamily("task_execute_time_seconds", TIMER,
+            "Time spent executing tasks; FAILURE when the worker throws or returns a failed result.",
+            "task_type", "status");
+    public static final MetricFamily TASK_EXECUTE_ERROR = new MetricFamily("task_execute_error_total", COUNTER,
+            "Task executions that threw, by exception class.", "task_type", "exception");
+    public static final MetricFamily TASK_UPDATE_TIME = new MetricFamily("task_update_time_seconds", TIMER,
+            "Time spent sending task results to the server.", "task_type", "status");
+    public static final MetricFamily TASK_UPDATE_ERROR = new MetricFamily("task_update_error_total", COUNTER,
+            "Task updates that threw, by exception class.", "task_type", "exception");
+    public static final MetricFamily TASK_PAUSED = new MetricFamily("task_paused_total", COUNTER,
+            "Polls skipped because the worker was paused.", "task_type");
+    public static final MetricFamily WORKFLOW_START_TIME = new MetricFamily("workflow_start_time_seconds", TIMER,
+            "Time spent starting workflows.", "workflow_type", "status");
+    public static final MetricFamily WORKFLOW_START_ERROR = new MetricFamily("workflow_start_error_total", COUNTER,
+            "Workflow starts that threw, by exception class.", "workflow_type", "exception");
+    public static final MetricFamily API_REQUEST_TIME = new MetricFamily("api_request_time_seconds", TIMER,
+            "Time spent in API requests to the orchestrator's server; uri is the path template,"
+                    + " status the HTTP code or error.", "method", "uri", "status");
+
+    public static final MetricFamily FLOWMETER_INFO = new MetricFamily("flowmeter_info", INFO,
+            "The Flowmeter agent serving these metrics.", "version");
+    public static final MetricFamily ADVICE_ERRORS = new MetricFamily("flowmeter_advice_errors_total", COUNTER,
+            "Errors inside the agent's instrumentation, which the application never saw.", "rule");
+    public static final MetricFamily SERIES_DROPPED = new MetricFamily("flowmeter_series_dropped_total", COUNTER,
+            "Recordings whose label set was past the series cap and went to the _other_ series.", "metric");
+
+    public static final List<MetricFamily> ALL = Collections.unmodifiableList(Arrays.asList(
+            TASK_POLL, TASK_POLL_TIME, TASK_POLL_ERROR,
+            TASK_EXECUTE_TIME, TASK_EXECUTE_ERROR,
+            TASK_UPDATE_TIME, TASK_UPDATE_ERROR,
+            TASK_PAUSED,
+            WORKFLOW_START_TIME, WORKFLOW_START_ERROR,
+            API_REQUEST_TIME,
+            FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED));
+
+    private Catalog() {}
+}

@@ -1,0 +1,33 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.metrics.RoleMetrics;
+import dev.flowmeter.agent.metrics.RoleSeries;
+import dev.flowmeter.agent.metrics.SeriesIndex;
+
+/** Counts the calls that meet a condition (a poll skipped because the worker is paused). */
+final class CountingProbe extends RuleProbe {
+
+    private final SeriesIndex<RoleSeries> index;
+    private final LabelSource[] labels;
+    private final Condition condition;
+
+    CountingProbe(Metrics metrics, String rule, RoleMetrics role, LabelSource[] labels, Condition condition) {
+        super(metrics, rule);
+        this.index = role.index();
+        this.labels = labels;
+        this.condition = condition;
+    }
+
+    @Override
+    public long enter(Object self, Object argument) {
+        return 0L;
+    }
+
+    @Override
+    public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
+        if (thrown == null && (condition == null || condition.test(self, argument, returned, null))) {
+            TimedProbe.series(labels, index, self, argument, returned, null).count();
+        }
+    }
+}

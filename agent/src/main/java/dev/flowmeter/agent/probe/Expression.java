@@ -1,0 +1,192 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.metrics.LabelValues;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A path from an instrumented call to a value: a root ({@code this}, {@code argN},
+ * {@code return}, {@code thrown}) followed by {@code .name} or {@code .name()} steps. A step
+ * {@code .name} tries the method {@code name()}, then the getters {@code getName()} and
+ * {@code isName()}, then a public field. Each step is resolved once per receiver class into a
+ * method handle, cached in a {@link ClassValue} (which keeps no class loader alive); evaluation
+ * uses no reflection.
+ */
+public final class Expression implements LabelSource {
+
+    private static final Pattern ROOT = Pattern.compile("this|return|thrown|arg(\\d)");
+    private static final Pattern STEP = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\(\\))?");
+    private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+
+    private enum Root { THIS, ARGUMENT, RETURN, THROWN }
+
+    private final String text;
+    private final Root root;
+    private final int argumentIndex;
+    private final Step[] steps;
+
+    private Expression(String text, Root root, int argumentIndex, Step[] steps) {
+        this.text = text;
+        this.root = root;
+        this.argumentIndex = argumentIndex;
+        this.steps = steps;
+    }
+
+    public static Expression parse(String text) {
+        String[] parts = text.trim().split("\\.", -1);
+        Matcher rootMatch = ROOT.matcher(parts[0]);
+        if (!rootMatch.matches()) {
+            throw new ExpressionException("expression '" + text + "' must start with this, return, thrown or arg0..arg9");
+        }
+        Root root;
+        int argumentIndex = NO_ARGUMENT;
+        if (rootMatch.group(1) != null) {
+            root = Root.ARGUMENT;
+            argumentIndex = Integer.parseInt(rootMatch.group(1));
+        } else {
+            root = Root.valueOf(parts[0].toUpperCase(Locale.ROOT));
+        }
+        List<Step> steps = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            Matcher step = STEP.matcher(parts[i]);
+            if (!step.matches()) {
+                throw new ExpressionException("expression '" + text + "' has a bad step '" + parts[i]
+                        + "'; write .name or .name()");
+            }
+            steps.add(new Step(text, parts[i].replace("()", ""), step.group(1) != null));
+        }
+        return new Expression(text, root, argumentIndex, steps.toArray(new Step[0]));
+    }
+
+    @Override
+    public int argumentIndex() {
+        return argumentIndex;
+    }
+
+    @Override
+    public String value(Object self, Object argument, Object returned, Throwable thrown) {
+        return LabelValues.of(evaluate(self, argument, returned, thrown));
+    }
+
+    public Object evaluate(Object self, Object argument, Object returned, Throwable thrown) {
+        Object value;
+        switch (root) {
+            case THIS: value = self; break;
+            case ARGUMENT: value = argument; break;
+            case RETURN: value = returned; break;
+            default: value = thrown;
+        }
+        for (Step step : steps) {
+            if (value == null) {
+                return null;
+            }
+            value = step.apply(value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static final class Step extends ClassValue<MethodHandle> {
+        private final String expression;
+        private final String name;
+        private final boolean call;
+
+        Step(String expression, String name, boolean call) {
+            this.expression = expression;
+            this.name = name;
+            this.call = call;
+        }
+
+        Object apply(Object receiver) {
+            try {
+                return get(receiver.getClass()).invokeExact(receiver);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable checked) {
+                throw new IllegalStateException(checked);
+            }
+        }
+
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            List<String> candidates = new ArrayList<>();
+            candidates.add(name);
+            if (!call) {
+                String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+                candidates.add("get" + capitalized);
+                candidates.add("is" + capitalized);
+            }
+            for (String candidate : candidates) {
+                MethodHandle handle = method(type, candidate);
+                if (handle != null) {
+                    return handle.asType(GETTER);
+                }
+            }
+            MethodHandle field = call ? null : field(type, name);
+            if (field != null) {
+                return field.asType(GETTER);
+            }
+            String message = "expression '" + expression + "': " + type.getName() + " has no "
+                    + (call ? "method " + name + "()" : "method, getter or public field '" + name + "'");
+            return MethodHandles.dropArguments(
+                    MethodHandles.throwException(Object.class, ExpressionException.class)
+                            .bindTo(new ExpressionException(message)), 0, Object.class);
+        }
+
+        /** A public no-argument method, looked up where it is accessible: on a public class or interface. */
+        private static MethodHandle method(Class<?> type, String name) {
+            for (Class<?> owner : hierarchy(type)) {
+                if (!Modifier.isPublic(owner.getModifiers())) {
+                    continue;
+                }
+                try {
+                    Method method = owner.getMethod(name);
+                    if (method.getReturnType() != void.class && !Modifier.isStatic(method.getModifiers())) {
+                        return MethodHandles.publicLookup().unreflect(method);
+                    }
+                } catch (NoSuchMethodException | IllegalAccessException | SecurityException notHere) {
+                    // try the next owner
+                }
+            }
+            return null;
+        }
+
+        private static MethodHandle field(Class<?> type, String name) {
+            try {
+                Field field = type.getField(name);
+                return Modifier.isStatic(field.getModifiers()) ? null : MethodHandles.publicLookup().unreflectGetter(field);
+            } catch (NoSuchFieldException | IllegalAccessException | SecurityException notAccessible) {
+                return null;
+            }
+        }
+
+        /** The class, its superclasses and all their interfaces, nearest first. */
+        private static List<Class<?>> hierarchy(Class<?> type) {
+            List<Class<?>> hierarchy = new ArrayList<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                hierarchy.add(c);
+            }
+            for (int i = 0; i < hierarchy.size(); i++) {
+                for (Class<?> implemented : hierarchy.get(i).getInterfaces()) {
+                    if (!hierarchy.contains(implemented)) {
+                        hierarchy.add(implemented);
+                    }
+                }
+            }
+            return hierarchy;
+        }
+    }
+}

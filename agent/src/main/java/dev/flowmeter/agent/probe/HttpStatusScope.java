@@ -1,0 +1,55 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.metrics.LabelValues;
+
+/**
+ * The HTTP status of the API call in progress on this thread: a probe on the method that sees the
+ * response {@link #report}s it, and the API call's {@code status} label {@link #label reads} it.
+ * A call that got no response reads {@code error}.
+ */
+public final class HttpStatusScope implements CallScope {
+
+    public static final String NO_RESPONSE = "error";
+
+    private static final class State {
+        int depth;
+        String status = NO_RESPONSE;
+    }
+
+    private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
+
+    @Override
+    public void open() {
+        State current = state.get();
+        if (current.depth++ == 0) {
+            current.status = NO_RESPONSE;
+        }
+    }
+
+    @Override
+    public void close() {
+        state.get().depth--;
+    }
+
+    /** The status label of the call in progress. */
+    public LabelSource label() {
+        return (self, argument, returned, thrown) -> state.get().status;
+    }
+
+    /** A probe that reports the status code that {@code code} yields to the call in progress. */
+    public ProbeFactory report(LabelSource code) {
+        return (metrics, rule) -> new RuleProbe(metrics, rule) {
+            @Override
+            public long enter(Object self, Object argument) {
+                State current = state.get();
+                if (current.depth > 0) {
+                    current.status = LabelValues.of(code.value(self, argument, null, null));
+                }
+                return 0L;
+            }
+
+            @Override
+            public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {}
+        };
+    }
+}

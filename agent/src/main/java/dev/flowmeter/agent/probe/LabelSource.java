@@ -1,0 +1,15 @@
+package dev.flowmeter.agent.probe;
+
+/** Where one label's value comes from in an instrumented call. */
+public interface LabelSource {
+
+    /** Marks a source that reads no argument. */
+    int NO_ARGUMENT = -1;
+
+    String value(Object self, Object argument, Object returned, Throwable thrown);
+
+    /** The index of the argument this source reads, or {@link #NO_ARGUMENT}. */
+    default int argumentIndex() {
+        return NO_ARGUMENT;
+    }
+}

@@ -1,7 +1,0 @@
-package dev.flowmeter.config;
-
-/** How timers are exposed. */
-public enum TimerKind {
-    HISTOGRAM,
-    SUMMARY
-}
