@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,30 +23,24 @@ import org.junit.jupiter.api.TestInstance;
 class ConductorEndToEndTest {
 
     private static final int WORKFLOWS = 150;
-    private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
     private static final Pattern IDENTIFIER = Pattern.compile(
             "(?i).*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\\d{6,}).*");
 
-    private InstrumentedJvm app;
+    private TestAppRun run;
     private JsonNode stats;
     private Scrape scrape;
 
     @BeforeAll
     void runTheLoad() throws Exception {
-        app = InstrumentedJvm.testApp("port=0", "--workflows", String.valueOf(WORKFLOWS), "--api-port", "0",
-                "--fail-rate", "0.3", "--seed", "7");
-        Matcher api = API_URL.matcher(app.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
-        assertTrue(api.find());
-        app.awaitStdout(Pattern.compile("all " + WORKFLOWS + " workflows finished"), Duration.ofMinutes(3));
-        stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
-        assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
-        scrape = app.scrape();
+        run = TestAppRun.finish("port=0", WORKFLOWS, "--fail-rate", "0.3", "--seed", "7", "--api-fail-every", "25");
+        stats = run.stats();
+        scrape = run.jvm().scrape();
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        if (app != null) {
-            app.close();
+        if (run != null) {
+            run.close();
         }
     }
 

@@ -136,10 +136,10 @@ final class InstrumentedJvm implements AutoCloseable {
         return response.body();
     }
 
-    static String post(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body();
+    /** A GET that asks for a format; the caller checks status and headers. */
+    static HttpResponse<byte[]> get(String url, String accept) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Accept", accept)
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     Scrape scrape() throws IOException, InterruptedException {

@@ -1,0 +1,42 @@
+package dev.flowmeter.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * test-app with the agent, after a fixed load: once it says all workflows finished, its workers have
+ * stopped, so its stats and the agent's counts no longer move and can be compared.
+ */
+record TestAppRun(InstrumentedJvm jvm, JsonNode stats) implements AutoCloseable {
+
+    private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
+
+    static TestAppRun finish(String agentArguments, int workflows, String... appArguments) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("--workflows", String.valueOf(workflows), "--api-port", "0"));
+        arguments.addAll(List.of(appArguments));
+        InstrumentedJvm jvm = InstrumentedJvm.testApp(agentArguments, arguments.toArray(new String[0]));
+        try {
+            Matcher api = API_URL.matcher(jvm.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
+            assertTrue(api.find());
+            jvm.awaitStdout(Pattern.compile("all " + workflows + " workflows finished"), Duration.ofMinutes(3));
+            JsonNode stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
+            assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
+            return new TestAppRun(jvm, stats);
+        } catch (Exception | Error e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        jvm.close();
+    }
+}
