@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * client_java's HTTP server on the agent's registry: /metrics in text, OpenMetrics or protobuf by
- * content negotiation, and /-/healthy. Its threads are daemons and never keep the JVM alive.
+ * content negotiation, /-/healthy, and the agent's own /-/flowmeter. Its threads are daemons and never keep the JVM alive.
  */
 final class MetricsServer {
 
@@ -28,7 +28,7 @@ final class MetricsServer {
      */
     private static final String NODELAY = "sun.net.httpserver.nodelay";
 
-    static MetricsServer start(AgentConfig config, Metrics metrics) throws IOException {
+    static MetricsServer start(AgentConfig config, Metrics metrics, Introspection introspection) throws IOException {
         if (System.getProperty(NODELAY) == null) {
             System.setProperty(NODELAY, "true");
         }
@@ -36,6 +36,7 @@ final class MetricsServer {
                 .hostname(config.host())
                 .port(config.port())
                 .registry(metrics.registry())
+                .defaultHandler(introspection)
                 .buildAndStart();
         return new MetricsServer(server, config.host());
     }

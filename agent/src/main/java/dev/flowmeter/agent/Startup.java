@@ -3,10 +3,12 @@ package dev.flowmeter.agent;
 import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
-import dev.flowmeter.agent.instrumentation.conductor.ConductorInstrumentation;
+import dev.flowmeter.agent.instrumentation.BuiltIn;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.probe.Installer;
 import dev.flowmeter.agent.probe.Instrumentation;
+import dev.flowmeter.agent.probe.InstrumentationState;
+import dev.flowmeter.agent.probe.RuleParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -25,23 +27,28 @@ final class Startup {
     private Startup() {}
 
     static void start(String arguments, java.lang.instrument.Instrumentation jvm) {
-        List<Instrumentation> builtIn = List.of(ConductorInstrumentation.create());
-        Set<String> names = new LinkedHashSet<>();
-        builtIn.forEach(instrumentation -> names.add(instrumentation.name()));
-
+        Set<String> names = new LinkedHashSet<>(BuiltIn.NAMES);
+        names.add(Instrumentation.USER_RULES);
         AgentConfig config;
+        List<Instrumentation> instrumentations = new ArrayList<>();
+        RuleParser parser = new RuleParser();
         try {
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
+            for (String name : BuiltIn.NAMES) {
+                instrumentations.add(BuiltIn.load(name, parser));
+            }
         } catch (ConfigException invalid) {
             System.err.println("flowmeter: " + invalid.getMessage() + "." + INACTIVE);
             return;
         }
+        instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
 
         String version = version();
-        Metrics metrics = new Metrics(config.timers(), Metrics.DEFAULT_MAX_SERIES, version);
+        Metrics metrics = new Metrics(config, version);
+        Introspection introspection = new Introspection(config, version, metrics);
         MetricsServer server;
         try {
-            server = MetricsServer.start(config, metrics);
+            server = MetricsServer.start(config, metrics, introspection);
         } catch (IOException unavailable) {
             System.err.println("flowmeter: cannot serve metrics on port " + config.port() + " of " + config.host()
                     + " (" + unavailable + "); choose a free one with port=PORT, or port=0 for any." + INACTIVE);
@@ -49,14 +56,22 @@ final class Startup {
         }
 
         List<Instrumentation> enabled = new ArrayList<>();
-        for (Instrumentation instrumentation : builtIn) {
-            if (!config.isDisabled(instrumentation.name())) {
+        List<String> enabledNames = new ArrayList<>();
+        List<InstrumentationState> disabled = new ArrayList<>();
+        for (Instrumentation instrumentation : instrumentations) {
+            if (config.isDisabled(instrumentation.name())) {
+                disabled.add(InstrumentationState.disabled(instrumentation));
+            } else if (!instrumentation.rules().isEmpty() || !instrumentation.problems().isEmpty()) {
                 enabled.add(instrumentation);
+                enabledNames.add(instrumentation.name().equals(Instrumentation.USER_RULES)
+                        ? instrumentation.rules().size() + " rules of " + config.values().get(
+                                dev.flowmeter.agent.config.Setting.CONFIG)
+                        : instrumentation.name());
             }
         }
-        Installer.install(jvm, metrics, enabled);
-        List<String> enabledNames = new ArrayList<>();
-        enabled.forEach(instrumentation -> enabledNames.add(instrumentation.name()));
+        introspection.add(Installer.install(jvm, metrics, enabled));
+        introspection.add(disabled);
+        Extensions.load(config.extensions(), metrics, introspection);
         System.err.println("flowmeter " + version + ": serving metrics at " + server.url()
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }

@@ -1,21 +1,46 @@
 package dev.flowmeter.agent.config;
 
+import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The configuration in effect, after every source has been read and checked. */
 public final class AgentConfig {
+    private final Map<Setting, String> values;
     private final int port;
     private final String host;
     private final TimerKind timers;
     private final Set<String> disabled;
+    private final int maxSeries;
+    private final Map<String, Integer> maxSeriesPerMetric;
+    private final int maxPendingWorkflows;
+    private final Duration maxWorkflowAge;
+    private final List<String> extensions;
+    private final List<Map<String, Object>> rules;
 
-    AgentConfig(int port, String host, TimerKind timers, Set<String> disabled) {
+    AgentConfig(Map<Setting, String> values, int port, String host, TimerKind timers, Set<String> disabled,
+            int maxSeries, Map<String, Integer> maxSeriesPerMetric, int maxPendingWorkflows, Duration maxWorkflowAge,
+            List<String> extensions, List<Map<String, Object>> rules) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.port = port;
         this.host = host;
         this.timers = timers;
         this.disabled = Collections.unmodifiableSet(new LinkedHashSet<>(disabled));
+        this.maxSeries = maxSeries;
+        this.maxSeriesPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(maxSeriesPerMetric));
+        this.maxPendingWorkflows = maxPendingWorkflows;
+        this.maxWorkflowAge = maxWorkflowAge;
+        this.extensions = List.copyOf(extensions);
+        this.rules = List.copyOf(rules);
+    }
+
+    /** Every setting as given or defaulted, for the introspection endpoint. */
+    public Map<Setting, String> values() {
+        return values;
     }
 
     public int port() {
@@ -36,5 +61,27 @@ public final class AgentConfig {
 
     public Set<String> disabled() {
         return disabled;
+    }
+
+    /** The series cap of a metric: its own from {@code max_series_per_metric}, or {@code max_series}. */
+    public int maxSeries(String metric) {
+        return maxSeriesPerMetric.getOrDefault(metric, maxSeries);
+    }
+
+    public int maxPendingWorkflows() {
+        return maxPendingWorkflows;
+    }
+
+    public Duration maxWorkflowAge() {
+        return maxWorkflowAge;
+    }
+
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    /** The file's rules, unparsed: a bad rule is reported and skipped on its own, the others apply. */
+    public List<Map<String, Object>> rules() {
+        return rules;
     }
 }

@@ -1,19 +1,31 @@
 package dev.flowmeter.agent.config;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the agent's configuration. Precedence, highest first: agent arguments
  * ({@code key=value,key=value}), system properties ({@code -Dflowmeter.key=value}), environment
- * ({@code FLOWMETER_KEY}), defaults. Unknown keys are errors in agent arguments and in
- * {@code flowmeter.*} system properties; the environment is shared with other programs, so only
- * the known {@code FLOWMETER_*} variables are read from it.
+ * ({@code FLOWMETER_KEY}), the YAML file named by {@code config}, defaults. Unknown keys are errors in
+ * agent arguments, {@code flowmeter.*} system properties and the file; the environment is shared with
+ * other programs, so only the known {@code FLOWMETER_*} variables are read from it.
  */
 public final class ConfigParser {
+
+    /** Keys that only the file has: they are not single values. */
+    static final String RULES = "rules";
+    static final String MAX_SERIES_PER_METRIC = "max_series_per_metric";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final Set<String> instrumentations;
 
@@ -24,26 +36,41 @@ public final class ConfigParser {
 
     public AgentConfig parse(String agentArguments, Map<String, String> systemProperties, Map<String, String> environment)
             throws ConfigException {
-        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        Map<Setting, String> given = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
             String fromEnvironment = environment.get(setting.environmentVariable());
             if (fromEnvironment != null) {
-                values.put(setting, fromEnvironment);
+                given.put(setting, fromEnvironment);
             }
         }
         for (Map.Entry<String, String> property : systemProperties.entrySet()) {
             if (property.getKey().startsWith("flowmeter.")) {
                 String key = property.getKey().substring("flowmeter.".length());
-                values.put(known(key, property.getKey() + "=" + property.getValue()), property.getValue());
+                given.put(known(key, property.getKey() + "=" + property.getValue()), property.getValue());
             }
         }
-        values.putAll(parseArguments(agentArguments));
+        given.putAll(parseArguments(agentArguments));
 
-        return new AgentConfig(
-                port(value(values, Setting.PORT)),
-                host(value(values, Setting.HOST)),
-                timers(value(values, Setting.TIMERS)),
-                disabled(value(values, Setting.DISABLE)));
+        String path = given.getOrDefault(Setting.CONFIG, "").trim();
+        Map<String, Object> file = path.isEmpty() ? Map.of() : ConfigFile.load(path);
+        Map<Setting, String> values = fileSettings(path, file);
+        values.putAll(given);
+        for (Setting setting : Setting.values()) {
+            values.putIfAbsent(setting, setting.defaultValue());
+            values.put(setting, values.get(setting).trim());
+        }
+
+        return new AgentConfig(values,
+                port(values.get(Setting.PORT)),
+                host(values.get(Setting.HOST)),
+                timers(values.get(Setting.TIMERS)),
+                disabled(values.get(Setting.DISABLE)),
+                positive(Setting.MAX_SERIES, values.get(Setting.MAX_SERIES)),
+                maxSeriesPerMetric(path, file.get(MAX_SERIES_PER_METRIC)),
+                positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS)),
+                duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE)),
+                list(values.get(Setting.EXTENSIONS)),
+                rules(path, file.get(RULES)));
     }
 
     /** Splits {@code key=value,key=value}; a token without '=' continues the previous key's list. */
@@ -76,6 +103,83 @@ public final class ConfigParser {
         return values;
     }
 
+    private static Map<Setting, String> fileSettings(String path, Map<String, Object> file) throws ConfigException {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Map.Entry<String, Object> entry : file.entrySet()) {
+            String key = entry.getKey();
+            if (key.equals(RULES) || key.equals(MAX_SERIES_PER_METRIC)) {
+                continue;
+            }
+            Setting setting = Setting.byKey(key);
+            if (setting == null || setting == Setting.CONFIG) {
+                throw new ConfigException("unknown key '" + key + "' in config file '" + path + "'; accepted keys: "
+                        + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC);
+            }
+            values.put(setting, scalar(path, key, entry.getValue(), setting.isList()));
+        }
+        return values;
+    }
+
+    private static String scalar(String path, String key, Object value, boolean list) throws ConfigException {
+        if (value instanceof List && list) {
+            List<String> items = new ArrayList<>();
+            for (Object item : (List<?>) value) {
+                items.add(scalar(path, key, item, false));
+            }
+            return String.join(",", items);
+        }
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        throw new ConfigException("'" + key + "' in config file '" + path + "' must be a single value"
+                + (list ? " or a list" : "") + ", not " + describe(value));
+    }
+
+    private static Map<String, Integer> maxSeriesPerMetric(String path, Object value) throws ConfigException {
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        if (value == null) {
+            return caps;
+        }
+        if (!(value instanceof Map)) {
+            throw new ConfigException("'" + MAX_SERIES_PER_METRIC + "' in config file '" + path
+                    + "' must map metric names to numbers, not " + describe(value));
+        }
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            caps.put(String.valueOf(entry.getKey()),
+                    positive(Setting.MAX_SERIES, String.valueOf(entry.getValue())));
+        }
+        return caps;
+    }
+
+    private static List<Map<String, Object>> rules(String path, Object value) throws ConfigException {
+        List<Map<String, Object>> rules = new ArrayList<>();
+        if (value == null) {
+            return rules;
+        }
+        if (!(value instanceof List)) {
+            throw new ConfigException("'" + RULES + "' in config file '" + path + "' must be a list of rules, not "
+                    + describe(value));
+        }
+        int index = 0;
+        for (Object rule : (List<?>) value) {
+            index++;
+            if (!(rule instanceof Map)) {
+                throw new ConfigException("rule " + index + " in config file '" + path
+                        + "' must be a map with keys such as class and method, not " + describe(rule));
+            }
+            Map<String, Object> named = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) rule).entrySet()) {
+                named.put(String.valueOf(entry.getKey()), entry.getValue());
+            }
+            rules.add(named);
+        }
+        return rules;
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "nothing" : value instanceof Map ? "a map" : value instanceof List ? "a list" : "'" + value + "'";
+    }
+
     private static Setting known(String key, String given) throws ConfigException {
         Setting setting = Setting.byKey(key);
         if (setting == null) {
@@ -84,20 +188,38 @@ public final class ConfigParser {
         return setting;
     }
 
-    private static String value(Map<Setting, String> values, Setting setting) {
-        return values.getOrDefault(setting, setting.defaultValue()).trim();
+    private static int port(String value) throws ConfigException {
+        return integer(Setting.PORT, value, 0, 65535, "an integer from 0 to 65535 (0 picks a free port)");
     }
 
-    private static int port(String value) throws ConfigException {
+    private static int positive(Setting setting, String value) throws ConfigException {
+        return integer(setting, value, 1, 100_000_000, "a whole number from 1 to 100000000");
+    }
+
+    private static int integer(Setting setting, String value, int min, int max, String accepted) throws ConfigException {
         try {
-            int port = Integer.parseInt(value);
-            if (port >= 0 && port <= 65535) {
-                return port;
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException notANumber) {
             // reported below, with what is accepted
         }
-        throw invalid(Setting.PORT, value, "an integer from 0 to 65535 (0 picks a free port)");
+        throw invalid(setting, value, accepted);
+    }
+
+    private static Duration duration(Setting setting, String value) throws ConfigException {
+        Matcher matcher = DURATION.matcher(value);
+        if (matcher.matches() && Long.parseLong(matcher.group(1)) > 0) {
+            long amount = Long.parseLong(matcher.group(1));
+            switch (matcher.group(2)) {
+                case "s": return Duration.ofSeconds(amount);
+                case "m": return Duration.ofMinutes(amount);
+                case "h": return Duration.ofHours(amount);
+                default: return Duration.ofDays(amount);
+            }
+        }
+        throw invalid(setting, value, "a positive duration such as 90s, 30m, 24h or 7d");
     }
 
     private static String host(String value) throws ConfigException {
@@ -118,17 +240,23 @@ public final class ConfigParser {
 
     private Set<String> disabled(String value) throws ConfigException {
         Set<String> disabled = new LinkedHashSet<>();
-        for (String name : value.split(",")) {
-            String trimmed = name.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            if (!instrumentations.contains(trimmed)) {
+        for (String name : list(value)) {
+            if (!instrumentations.contains(name)) {
                 throw invalid(Setting.DISABLE, value, "a comma-separated list of " + String.join(", ", instrumentations));
             }
-            disabled.add(trimmed);
+            disabled.add(name);
         }
         return disabled;
+    }
+
+    private static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.trim().isEmpty()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
     }
 
     private static ConfigException invalid(Setting setting, String value, String accepted) {

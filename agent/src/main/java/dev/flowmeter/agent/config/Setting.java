@@ -10,7 +10,15 @@ public enum Setting {
     TIMERS("timers", "histogram", false,
             "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
                     + " over a sliding window of the last 1024 observations"),
-    DISABLE("disable", "", true, "instrumentations to switch off, comma-separated");
+    DISABLE("disable", "", true, "instrumentations to switch off, comma-separated"),
+    CONFIG("config", "", false, "path of a YAML file with settings and rules; the settings above win over it"),
+    MAX_SERIES("max_series", "2000", false,
+            "label sets per metric; further ones are recorded under `_other_` and counted"),
+    MAX_PENDING_WORKFLOWS("max_pending_workflows", "10000", false,
+            "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
+    MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
+            "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
+    EXTENSIONS("extensions", "", true, "jars of client_java collectors to serve beside the agent's metrics, comma-separated");
 
     private final String key;
     private final String defaultValue;

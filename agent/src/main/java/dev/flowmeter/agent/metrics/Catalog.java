@@ -1,6 +1,8 @@
 package dev.flowmeter.agent.metrics;
 
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.COUNTER;
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.GAUGE;
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.STATE_SET;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.INFO;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.TIMER;
 
@@ -39,6 +41,13 @@ public final class Catalog {
     public static final MetricFamily API_REQUEST_TIME = new MetricFamily("api_request_time_seconds", TIMER,
             "Time spent in API requests to the orchestrator's server; uri is the path template,"
                     + " status the HTTP code or error.", "method", "uri", "status");
+    public static final MetricFamily WORKFLOW_DURATION = new MetricFamily("workflow_duration_seconds", TIMER,
+            "Time from a workflow's start to its end, paired by workflow id; _count and _sum are the number"
+                    + " of finished workflows and their total time.", "workflow_type", "status");
+    public static final MetricFamily WORKFLOW_ACTIVE = new MetricFamily("workflow_active", GAUGE,
+            "Workflows started and not yet ended.", "workflow_type");
+    public static final MetricFamily ENGINE_STATUS = new MetricFamily("workflow_engine_status", STATE_SET,
+            "The engine's state: RUNNING, PAUSED or STOPPED.", "engine");
 
     public static final MetricFamily FLOWMETER_INFO = new MetricFamily("flowmeter_info", INFO,
             "The Flowmeter agent serving these metrics.", "version");
@@ -46,6 +55,11 @@ public final class Catalog {
             "Errors inside the agent's instrumentation, which the application never saw.", "rule");
     public static final MetricFamily SERIES_DROPPED = new MetricFamily("flowmeter_series_dropped_total", COUNTER,
             "Recordings whose label set was past the series cap and went to the _other_ series.", "metric");
+    public static final MetricFamily UNPAIRED_WORKFLOWS = new MetricFamily("flowmeter_workflows_unpaired_total", COUNTER,
+            "Workflow starts and ends that could not be paired: evicted past max_pending_workflows, expired past"
+                    + " max_workflow_age, or an end whose start was not seen.", "reason");
+    public static final MetricFamily INSTRUMENTED_METHODS = new MetricFamily("flowmeter_instrumented_methods", GAUGE,
+            "Methods the agent has instrumented so far.", "instrumentation");
 
     public static final List<MetricFamily> ALL = Collections.unmodifiableList(Arrays.asList(
             TASK_POLL, TASK_POLL_TIME, TASK_POLL_ERROR,
@@ -54,7 +68,8 @@ public final class Catalog {
             TASK_PAUSED,
             WORKFLOW_START_TIME, WORKFLOW_START_ERROR,
             API_REQUEST_TIME,
-            FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED));
+            WORKFLOW_DURATION, WORKFLOW_ACTIVE, ENGINE_STATUS,
+            FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED, UNPAIRED_WORKFLOWS, INSTRUMENTED_METHODS));
 
     private Catalog() {}
 }

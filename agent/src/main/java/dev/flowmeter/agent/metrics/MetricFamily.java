@@ -10,6 +10,8 @@ public final class MetricFamily {
     public enum Type {
         COUNTER("counter"),
         TIMER("timer"),
+        GAUGE("gauge"),
+        STATE_SET("stateset"),
         INFO("info");
 
         private final String label;
@@ -30,7 +32,7 @@ public final class MetricFamily {
     private final String help;
     private final List<String> labelNames;
 
-    MetricFamily(String name, Type type, String help, String... labelNames) {
+    public MetricFamily(String name, Type type, String help, String... labelNames) {
         this.name = name;
         this.type = type;
         this.help = help;
@@ -54,7 +56,7 @@ public final class MetricFamily {
         return labelNames;
     }
 
-    String[] labelNameArray() {
+    public String[] labelNameArray() {
         return labelNames.toArray(new String[0]);
     }
 }

@@ -1,12 +1,17 @@
 package dev.flowmeter.agent.metrics;
 
+import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.EnumMap;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The agent's own registry and the metric families in it. Never the application's default
@@ -14,22 +19,30 @@ import java.util.Map;
  */
 public final class Metrics {
 
-    /** Label sets per metric before new ones go to {@code _other_}. */
-    public static final int DEFAULT_MAX_SERIES = 2000;
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     // Explicit defaults: relocation also rewrote client_java's property keys, so nothing outside
     // the agent can configure this copy by accident.
     private final PrometheusProperties properties = PrometheusProperties.builder().build();
     private final TimerKind timerKind;
-    private final int maxSeries;
-    private final Map<Role, RoleMetrics> roles = new EnumMap<>(Role.class);
+    private final ToIntFunction<String> maxSeries;
+    private final int maxPendingWorkflows;
+    private final Duration maxWorkflowAge;
+    private final Map<String, RoleMetrics> roles = new HashMap<>();
     private final Counter adviceErrors;
     private final Counter seriesDropped;
+    private WorkflowLifecycle workflows;
+    private EngineStatus engines;
 
-    public Metrics(TimerKind timerKind, int maxSeries, String version) {
+    public Metrics(AgentConfig config, String version) {
+        this(config.timers(), config::maxSeries, config.maxPendingWorkflows(), config.maxWorkflowAge(), version);
+    }
+
+    public Metrics(TimerKind timerKind, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
+            Duration maxWorkflowAge, String version) {
         this.timerKind = timerKind;
         this.maxSeries = maxSeries;
+        this.maxPendingWorkflows = maxPendingWorkflows;
+        this.maxWorkflowAge = maxWorkflowAge;
         this.adviceErrors = counter(Catalog.ADVICE_ERRORS);
         this.seriesDropped = counter(Catalog.SERIES_DROPPED);
         Info.builder(properties)
@@ -48,14 +61,43 @@ public final class Metrics {
         return properties;
     }
 
-    /** The families of a role, registered once and shared by every rule of that role. */
+    /**
+     * The families of a role, registered once and shared by every rule of that role.
+     *
+     * @throws IllegalArgumentException if a family's name is taken by another metric
+     */
     public synchronized RoleMetrics role(Role role) {
-        return roles.computeIfAbsent(role, r -> new RoleMetrics(r,
-                r.timer() == null ? null : timer(r.timer()),
-                r.calls() == null ? null : counter(r.calls()),
-                r.errors() == null ? null : counter(r.errors()),
-                maxSeries,
-                seriesDroppedCounter(r)));
+        RoleMetrics existing = roles.get(role.name());
+        if (existing != null) {
+            return existing;
+        }
+        RoleMetrics created = new RoleMetrics(role,
+                role.timer() == null ? null : timer(role.timer()),
+                role.calls() == null ? null : counter(role.calls()),
+                role.errors() == null ? null : counter(role.errors()),
+                maxSeries.applyAsInt(role.primary().name()),
+                droppedCounter(role.primary()));
+        roles.put(role.name(), created);
+        return created;
+    }
+
+    /** Workflow durations and in-flight workflows, pairing starts with ends by id. */
+    public synchronized WorkflowLifecycle workflows() {
+        if (workflows == null) {
+            workflows = new WorkflowLifecycle(timer(Catalog.WORKFLOW_DURATION), registry, properties,
+                    counter(Catalog.UNPAIRED_WORKFLOWS), maxPendingWorkflows, maxWorkflowAge,
+                    maxSeries.applyAsInt(Catalog.WORKFLOW_DURATION.name()), droppedCounter(Catalog.WORKFLOW_DURATION));
+        }
+        return workflows;
+    }
+
+    /** The state of each engine. */
+    public synchronized EngineStatus engines() {
+        if (engines == null) {
+            engines = new EngineStatus(registry, properties, maxSeries.applyAsInt(Catalog.ENGINE_STATUS.name()),
+                    droppedCounter(Catalog.ENGINE_STATUS));
+        }
+        return engines;
     }
 
     /** Counts an error inside the agent's instrumentation, by rule name. */
@@ -63,9 +105,21 @@ public final class Metrics {
         adviceErrors.labelValues(rule).inc();
     }
 
-    private Runnable seriesDroppedCounter(Role role) {
-        MetricFamily family = role.timer() != null ? role.timer() : role.calls();
+    public int maxSeries(String metric) {
+        return maxSeries.applyAsInt(metric);
+    }
+
+    /** Counts a recording that went to {@code _other_} because {@code family} was at its cap. */
+    public Runnable droppedCounter(MetricFamily family) {
         return seriesDropped.labelValues(family.name())::inc;
+    }
+
+    public void register(MultiCollector collector) {
+        registry.register(collector);
+    }
+
+    public void register(Collector collector) {
+        registry.register(collector);
     }
 
     private Timer timer(MetricFamily family) {

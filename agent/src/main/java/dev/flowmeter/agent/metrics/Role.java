@@ -5,35 +5,86 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What an instrumented method means to an operator, and the families it records. A role's key
- * labels come from the instrumented call; timers whose last label is {@code status} get
- * SUCCESS or FAILURE from the call's outcome, and error counters add {@code exception}.
+ * What an instrumented method means to an operator, and the families it records: a timer, an
+ * error counter and a call counter, any of which may be absent. A role's key labels come from the
+ * instrumented call; a timer whose last label is {@code status} gets SUCCESS or FAILURE from the
+ * call's outcome, and the error counter adds {@code exception}. Built-in roles record the standard
+ * families; a rule of the user's may define its own.
  */
-public enum Role {
-    TASK_POLL(Catalog.TASK_POLL_TIME, Catalog.TASK_POLL_ERROR, Catalog.TASK_POLL, true, "task_type"),
-    TASK_EXECUTE(Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type"),
-    TASK_UPDATE(Catalog.TASK_UPDATE_TIME, Catalog.TASK_UPDATE_ERROR, null, true, "task_type"),
-    TASK_PAUSED(null, null, Catalog.TASK_PAUSED, false, "task_type"),
-    WORKFLOW_START(Catalog.WORKFLOW_START_TIME, Catalog.WORKFLOW_START_ERROR, null, true, "workflow_type"),
-    API_REQUEST(Catalog.API_REQUEST_TIME, null, null, false, "method", "uri", "status");
+public final class Role {
 
     public static final String OUTCOME_LABEL = "status";
     public static final String SUCCESS = "SUCCESS";
     public static final String FAILURE = "FAILURE";
     public static final String EXCEPTION_LABEL = "exception";
 
+    public static final Role TASK_POLL = new Role("task_poll",
+            Catalog.TASK_POLL_TIME, Catalog.TASK_POLL_ERROR, Catalog.TASK_POLL, true, "task_type");
+    public static final Role TASK_EXECUTE = new Role("task_execute",
+            Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type");
+    public static final Role TASK_UPDATE = new Role("task_update",
+            Catalog.TASK_UPDATE_TIME, Catalog.TASK_UPDATE_ERROR, null, true, "task_type");
+    public static final Role TASK_PAUSED = new Role("task_paused", null, null, Catalog.TASK_PAUSED, false, "task_type");
+    public static final Role WORKFLOW_START = new Role("workflow_start",
+            Catalog.WORKFLOW_START_TIME, Catalog.WORKFLOW_START_ERROR, null, true, "workflow_type");
+    public static final Role API_REQUEST = new Role("api_request",
+            Catalog.API_REQUEST_TIME, null, null, false, "method", "uri", "status");
+
+    /** The built-in roles that record through a {@link RoleSeries}. */
+    public static final List<Role> BUILT_IN =
+            List.of(TASK_POLL, TASK_EXECUTE, TASK_UPDATE, TASK_PAUSED, WORKFLOW_START, API_REQUEST);
+
+    private final String name;
     private final MetricFamily timer;
     private final MetricFamily errors;
     private final MetricFamily calls;
     private final boolean outcomeLabelled;
     private final List<String> keyLabels;
 
-    Role(MetricFamily timer, MetricFamily errors, MetricFamily calls, boolean outcomeLabelled, String... keyLabels) {
+    private Role(String name, MetricFamily timer, MetricFamily errors, MetricFamily calls, boolean outcomeLabelled,
+            String... keyLabels) {
+        this.name = name;
         this.timer = timer;
         this.errors = errors;
         this.calls = calls;
         this.outcomeLabelled = outcomeLabelled;
         this.keyLabels = Collections.unmodifiableList(Arrays.asList(keyLabels));
+    }
+
+    /**
+     * A role of the user's own: a timer {@code timerName} with the labels and status, an error counter
+     * {@code errorsName} with the labels and exception, a call counter {@code callsName} with the
+     * labels; a null name leaves that family out.
+     */
+    public static Role custom(String timerName, String errorsName, String callsName, List<String> labels) {
+        String[] keyLabels = labels.toArray(new String[0]);
+        String[] withStatus = Arrays.copyOf(keyLabels, keyLabels.length + 1);
+        withStatus[keyLabels.length] = OUTCOME_LABEL;
+        String[] withException = withStatus.clone();
+        withException[keyLabels.length] = EXCEPTION_LABEL;
+        return new Role(String.join("/", String.valueOf(timerName), String.valueOf(errorsName), String.valueOf(callsName))
+                        + labels,
+                timerName == null ? null : new MetricFamily(timerName, MetricFamily.Type.TIMER,
+                        "Time spent in calls matched by a rule; status is the outcome.", withStatus),
+                errorsName == null ? null : new MetricFamily(errorsName, MetricFamily.Type.COUNTER,
+                        "Calls matched by a rule that threw, by exception class.", withException),
+                callsName == null ? null : new MetricFamily(callsName, MetricFamily.Type.COUNTER,
+                        "Calls matched by a rule.", keyLabels),
+                true, keyLabels);
+    }
+
+    public static Role named(String name) {
+        for (Role role : BUILT_IN) {
+            if (role.name.equals(name)) {
+                return role;
+            }
+        }
+        return null;
+    }
+
+    /** What the role is called in rules; for the user's own, its families' names. */
+    public String name() {
+        return name;
     }
 
     /** The timer family, or null. */
@@ -59,5 +110,15 @@ public enum Role {
     /** The labels whose values come from the call, in the families' order. */
     public List<String> keyLabels() {
         return keyLabels;
+    }
+
+    /** The family that names this role in counts such as series dropped. */
+    MetricFamily primary() {
+        return timer != null ? timer : calls != null ? calls : errors;
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

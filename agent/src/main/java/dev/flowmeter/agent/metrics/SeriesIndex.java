@@ -40,6 +40,19 @@ public final class SeriesIndex<T> {
         return ((ConcurrentHashMap<String, Object>) level).get(value);
     }
 
+    /** The series of a label set, found or created; for callers off the hot path, which have the values at hand. */
+    @SuppressWarnings("unchecked")
+    public T get(String... labelValues) {
+        Object node = root;
+        for (String value : labelValues) {
+            node = step(node, value);
+            if (node == null) {
+                return create(labelValues);
+            }
+        }
+        return (T) node;
+    }
+
     /** The slow path, when a walk found nothing: creates the series, or returns {@code _other_} past the cap. */
     @SuppressWarnings("unchecked")
     public synchronized T create(String[] labelValues) {

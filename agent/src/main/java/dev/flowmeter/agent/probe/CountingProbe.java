@@ -1,19 +1,18 @@
 package dev.flowmeter.agent.probe;
 
-import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
 
-/** Counts the calls that meet a condition (a poll skipped because the worker is paused). */
+/** Counts the calls that return normally and meet a condition (a poll skipped because the worker is paused). */
 final class CountingProbe extends RuleProbe {
 
     private final SeriesIndex<RoleSeries> index;
     private final LabelSource[] labels;
     private final Condition condition;
 
-    CountingProbe(Metrics metrics, String rule, RoleMetrics role, LabelSource[] labels, Condition condition) {
-        super(metrics, rule);
+    CountingProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition condition) {
+        super(context);
         this.index = role.index();
         this.labels = labels;
         this.condition = condition;

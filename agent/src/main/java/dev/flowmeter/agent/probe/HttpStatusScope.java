@@ -37,8 +37,8 @@ public final class HttpStatusScope implements CallScope {
     }
 
     /** A probe that reports the status code that {@code code} yields to the call in progress. */
-    public ProbeFactory report(LabelSource code) {
-        return (metrics, rule) -> new RuleProbe(metrics, rule) {
+    ProbeFactory report(LabelSource code) {
+        return context -> new RuleProbe(context) {
             @Override
             public long enter(Object self, Object argument) {
                 State current = state.get();

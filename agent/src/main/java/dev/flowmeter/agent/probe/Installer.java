@@ -2,6 +2,7 @@ package dev.flowmeter.agent.probe;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -11,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.flowmeter.agent.bootstrap.Probes;
 import dev.flowmeter.agent.metrics.Metrics;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -23,7 +25,12 @@ public final class Installer {
 
     private Installer() {}
 
-    public static void install(Instrumentation jvm, Metrics metrics, List<dev.flowmeter.agent.probe.Instrumentation> instrumentations) {
+    /**
+     * Installs the enabled instrumentations, and returns the state of each, which fills in as
+     * classes load.
+     */
+    public static List<InstrumentationState> install(Instrumentation jvm, Metrics metrics,
+            List<dev.flowmeter.agent.probe.Instrumentation> instrumentations) {
         AgentBuilder agent = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -31,23 +38,64 @@ public final class Installer {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener())
                 .ignore(nameStartsWith("dev.flowmeter.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
+        List<InstrumentationState> states = new ArrayList<>();
         for (dev.flowmeter.agent.probe.Instrumentation instrumentation : instrumentations) {
-            LibraryCheck check = new LibraryCheck(instrumentation);
-            for (Rule rule : instrumentation.rules()) {
-                int id = Probes.register(rule.probe(metrics));
-                agent = agent
-                        .type(hasSuperType(named(rule.typeName())), check::appliesIn)
-                        .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
-                                        .bind(ProbeId.class, id)
-                                        .bind(ProbeArgument.class, new ArgumentSlot(rule.argumentIndex())))
-                                .include(ProbeAdvice.class.getClassLoader())
-                                .advice(methods(rule), ProbeAdvice.class.getName()));
+            InstrumentationState state = new InstrumentationState(instrumentation, InstrumentationState.Status.ENABLED, null);
+            states.add(state);
+            instrumentation.problems().forEach(problem -> System.err.println("flowmeter: " + problem
+                    + "; the other rules apply."));
+            LibraryCheck whole = instrumentation.whole() ? new LibraryCheck(instrumentation.rules(), missing -> {
+                state.skip(missing);
+                System.err.println("flowmeter: instrumentation " + instrumentation.name() + " skipped: " + missing
+                        + "; it was tested with " + instrumentation.testedWith());
+            }) : null;
+            for (RuleState rule : state.rules()) {
+                LibraryCheck check = whole != null ? whole : new LibraryCheck(List.of(rule.rule()), missing -> {
+                    rule.skip(missing);
+                    System.err.println("flowmeter: rule " + rule.rule().name() + " skipped: " + missing
+                            + "; the other rules apply.");
+                });
+                agent = transformation(agent, rule, check, metrics);
             }
         }
         agent.installOn(jvm);
+        return states;
+    }
+
+    private static AgentBuilder transformation(AgentBuilder agent, RuleState state, LibraryCheck check, Metrics metrics) {
+        Rule rule = state.rule();
+        int id;
+        try {
+            id = Probes.register(rule.probe(new ProbeContext(metrics, state)));
+        } catch (RuntimeException invalid) {
+            state.skip(invalid.getMessage());
+            System.err.println("flowmeter: rule " + rule.name() + " skipped: " + invalid.getMessage()
+                    + "; the other rules apply.");
+            return agent;
+        }
+        ElementMatcher<MethodDescription> methods = methods(rule);
+        Advice.WithCustomMapping mapping = Advice.withCustomMapping()
+                .bind(ProbeId.class, id)
+                .bind(ProbeArgument.class, new ArgumentSlot(rule.argumentIndex()));
+        Class<?> advice = rule.onConstructors() ? ConstructorAdvice.class
+                : rule.allArguments() ? AllArgumentsAdvice.class : ProbeAdvice.class;
+        AgentBuilder.Transformer forAdvice = new AgentBuilder.Transformer.ForAdvice(mapping)
+                .include(advice.getClassLoader())
+                .advice(methods, advice.getName());
+        return agent
+                .type(hasSuperType(named(rule.typeName())), check::appliesIn)
+                .transform((builder, type, loader, module, domain) -> {
+                    for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
+                        state.matched(type.getName() + "#" + method.getName() + method.getDescriptor());
+                    }
+                    return forAdvice.transform(builder, type, loader, module, domain);
+                });
     }
 
     private static ElementMatcher<MethodDescription> methods(Rule rule) {
+        if (rule.onConstructors()) {
+            return isConstructor();
+        }
         ElementMatcher.Junction<MethodDescription> methods = named(rule.methodName()).and(not(isAbstract()));
         return rule.parameterCount() == Rule.ANY_PARAMETERS ? methods : methods.and(takesArguments(rule.parameterCount()));
     }

@@ -1,7 +1,9 @@
 package dev.flowmeter.agent.probe;
 
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -9,28 +11,28 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * Decides, once per class loader, whether an instrumentation applies there: its library is present
- * (the first rule's type can be found) and every rule's method exists with the expected parameter
- * count. A library version that lacks one is skipped whole, with one line on stderr, rather than
- * half-instrumented. Class files are read, not loaded, so the check has no side effects.
+ * Decides, once per class loader, whether rules apply there: their library is present (the first
+ * rule's type can be found; a rule whose class never loads costs nothing) and every rule's method
+ * exists with the expected parameter count. Class files are read, not loaded, so the check has no
+ * side effects. What does not apply is reported once, through {@code onSkip}.
  */
 final class LibraryCheck {
 
-    private final Instrumentation instrumentation;
+    private final List<Rule> rules;
+    private final Consumer<String> onSkip;
     private final Map<ClassLoader, Boolean> verdicts = new WeakHashMap<>();
-    private boolean bootVerdict;
-    private boolean bootChecked;
+    private Boolean bootVerdict;
     private boolean reported;
 
-    LibraryCheck(Instrumentation instrumentation) {
-        this.instrumentation = instrumentation;
+    LibraryCheck(List<Rule> rules, Consumer<String> onSkip) {
+        this.rules = rules;
+        this.onSkip = onSkip;
     }
 
     synchronized boolean appliesIn(ClassLoader loader) {
         if (loader == null) {
-            if (!bootChecked) {
+            if (bootVerdict == null) {
                 bootVerdict = check(ClassFileLocator.ForClassLoader.ofBootLoader());
-                bootChecked = true;
             }
             return bootVerdict;
         }
@@ -39,16 +41,15 @@ final class LibraryCheck {
 
     private boolean check(ClassFileLocator locator) {
         TypePool pool = TypePool.Default.of(locator);
-        if (!pool.describe(instrumentation.rules().get(0).typeName()).isResolved()) {
+        if (!pool.describe(rules.get(0).typeName()).isResolved()) {
             return false;
         }
-        for (Rule rule : instrumentation.rules()) {
+        for (Rule rule : rules) {
             String missing = missing(pool, rule);
             if (missing != null) {
                 if (!reported) {
                     reported = true;
-                    System.err.println("flowmeter: instrumentation " + instrumentation.name() + " skipped: " + missing
-                            + "; it was tested with " + instrumentation.testedWith());
+                    onSkip.accept(missing);
                 }
                 return false;
             }
@@ -60,6 +61,9 @@ final class LibraryCheck {
         TypePool.Resolution resolution = pool.describe(rule.typeName());
         if (!resolution.isResolved()) {
             return "class " + rule.typeName() + " is missing";
+        }
+        if (rule.onConstructors()) {
+            return null;
         }
         for (TypeDefinition type = resolution.resolve(); type != null; type = type.getSuperClass()) {
             if (declares(type.asErasure(), rule)) {

@@ -8,21 +8,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 abstract class RuleProbe extends Probe {
 
     private final Metrics metrics;
-    private final String rule;
+    private final RuleState state;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    RuleProbe(Metrics metrics, String rule) {
-        this.metrics = metrics;
-        this.rule = rule;
+    RuleProbe(ProbeContext context) {
+        this.metrics = context.metrics();
+        this.state = context.state();
     }
 
     @Override
     public final void failed(Throwable error) {
         try {
-            metrics.adviceError(rule);
+            state.failed();
+            metrics.adviceError(state.rule().name());
             if (reported.compareAndSet(false, true)) {
-                System.err.println("flowmeter: rule " + rule + " failed and records nothing for this call"
-                        + " (counted in flowmeter_advice_errors_total, reported once): " + error);
+                System.err.println("flowmeter: rule " + state.rule().name() + " failed and records nothing for this"
+                        + " call (counted in flowmeter_advice_errors_total, reported once): " + error);
             }
         } catch (Throwable ignored) {
             // the application must not see the agent fail

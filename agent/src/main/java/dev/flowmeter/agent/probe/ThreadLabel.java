@@ -1,20 +1,16 @@
 package dev.flowmeter.agent.probe;
 
 /**
- * A label value that one instrumented method hands to a later one on the same thread, for calls
- * whose own arguments do not carry it (a task update knows its result, not its task type).
+ * A label value that one instrumented method shares with later ones on the same thread, for calls
+ * whose own arguments do not carry it (a task update knows its result, not its task type). Rules
+ * share with {@code share: [label]} and read with {@code shared.label}.
  */
-public final class ThreadLabel {
+final class ThreadLabel {
 
-    private final String name;
     private final ThreadLocal<String> current = new ThreadLocal<>();
 
-    public ThreadLabel(String name) {
-        this.name = name;
-    }
-
     /** A source that yields what {@code source} yields and remembers it for this thread. */
-    public LabelSource remember(LabelSource source) {
+    LabelSource remember(LabelSource source) {
         return new LabelSource() {
             @Override
             public String value(Object self, Object argument, Object returned, Throwable thrown) {
@@ -31,15 +27,10 @@ public final class ThreadLabel {
     }
 
     /** A source that yields the value last remembered on this thread, or "" if none was. */
-    public LabelSource recall() {
+    LabelSource recall() {
         return (self, argument, returned, thrown) -> {
             String value = current.get();
             return value == null ? "" : value;
         };
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

@@ -1,24 +1,32 @@
 package dev.flowmeter.agent.probe;
 
-import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
+import dev.flowmeter.agent.metrics.WorkflowLifecycle;
 
-/** Times a call and records it in its role's families: timer by outcome, call count, errors by exception. */
+/**
+ * Times a call and records it in its role's families: timer by outcome, call count, errors by
+ * exception. A workflow start with an id also opens the workflow's lifecycle.
+ */
 final class TimedProbe extends RuleProbe {
 
     private final SeriesIndex<RoleSeries> index;
     private final LabelSource[] labels;
     private final Condition failure;
     private final CallScope scope;
+    private final LabelSource workflowId;
+    private final WorkflowLifecycle workflows;
 
-    TimedProbe(Metrics metrics, String rule, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope) {
-        super(metrics, rule);
+    TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
+            LabelSource workflowId) {
+        super(context);
         this.index = role.index();
         this.labels = labels;
         this.failure = failure;
         this.scope = scope;
+        this.workflowId = workflowId;
+        this.workflows = workflowId == null ? null : context.metrics().workflows();
     }
 
     @Override
@@ -35,6 +43,10 @@ final class TimedProbe extends RuleProbe {
         try {
             boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
             series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
+            if (workflows != null && thrown == null) {
+                workflows.started(workflowId.value(self, argument, returned, null),
+                        labels[0].value(self, argument, returned, null), entered);
+            }
         } finally {
             if (scope != null) {
                 scope.close();

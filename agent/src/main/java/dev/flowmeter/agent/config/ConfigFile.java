@@ -1,0 +1,68 @@
+package dev.flowmeter.agent.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Reads the YAML configuration file: plain maps, lists and scalars only (no Java types), with
+ * bounds on size, nesting and aliases, so that no file can make the agent hang or run out of memory.
+ */
+public final class ConfigFile {
+
+    static final int MAX_BYTES = 1 << 20;
+
+    private ConfigFile() {}
+
+    static Map<String, Object> load(String path) throws ConfigException {
+        try (Reader in = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
+            return read(in, path);
+        } catch (IOException | RuntimeException unreadable) {
+            throw new ConfigException("config file '" + path + "' cannot be read: " + firstLine(unreadable));
+        }
+    }
+
+    /** Reads a YAML document that must be a map with string keys; {@code path} names it in messages. */
+    public static Map<String, Object> read(Reader in, String path) throws ConfigException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_BYTES);
+        Object document;
+        try {
+            document = new Yaml(new SafeConstructor(options)).load(in);
+        } catch (RuntimeException unreadable) {
+            throw new ConfigException("config file '" + path + "' cannot be read: " + firstLine(unreadable));
+        }
+        if (document == null) {
+            return Map.of();
+        }
+        if (!(document instanceof Map)) {
+            throw new ConfigException("config file '" + path + "' must be a map of keys such as port and rules");
+        }
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> map = (Map<Object, Object>) document;
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                throw new ConfigException("config file '" + path + "' has a key that is not a name: '" + key + "'");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> named = (Map<String, Object>) (Map<?, ?>) map;
+        return named;
+    }
+
+    /** Exceptions from the YAML parser span lines; the agent reports one. */
+    static String firstLine(Throwable error) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        String line = message.replaceAll("\\s+", " ").trim();
+        return error.getClass().getSimpleName() + ": " + (line.length() > 300 ? line.substring(0, 300) + "..." : line);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.flowmeter.agent.probe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** An instrumentation as the introspection endpoint shows it: enabled, disabled or skipped, and its rules. */
+public final class InstrumentationState {
+
+    public enum Status { ENABLED, DISABLED, SKIPPED }
+
+    private final Instrumentation instrumentation;
+    private final List<RuleState> rules = new ArrayList<>();
+    private volatile Status status;
+    private volatile String reason;
+
+    InstrumentationState(Instrumentation instrumentation, Status status, String reason) {
+        this.instrumentation = instrumentation;
+        this.status = status;
+        this.reason = reason;
+        instrumentation.rules().forEach(rule -> rules.add(new RuleState(rule)));
+    }
+
+    public static InstrumentationState disabled(Instrumentation instrumentation) {
+        return new InstrumentationState(instrumentation, Status.DISABLED, "disable=" + instrumentation.name());
+    }
+
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    public List<RuleState> rules() {
+        return Collections.unmodifiableList(rules);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Why the instrumentation is disabled or skipped, or null. */
+    public String reason() {
+        return reason;
+    }
+
+    void skip(String why) {
+        status = Status.SKIPPED;
+        reason = why;
+    }
+
+    public int instrumentedMethods() {
+        int count = 0;
+        for (RuleState rule : rules) {
+            count += rule.matchedCount();
+        }
+        return count;
+    }
+}

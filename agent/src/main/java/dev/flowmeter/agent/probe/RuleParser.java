@@ -1,0 +1,428 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.metrics.EngineStatus;
+import dev.flowmeter.agent.metrics.MetricFamily;
+import dev.flowmeter.agent.metrics.Role;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles rules written in YAML, the bundled files of the built-in instrumentations and the user's
+ * alike, into {@link Rule}s. One parser serves an agent: the HTTP status scope and the shared labels
+ * of its rules are common to them all.
+ */
+public final class RuleParser {
+
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Pattern METHOD_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Set<String> RESERVED_LABELS = Set.of("le", "quantile", Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
+    private static final Set<String> KEYS = new LinkedHashSet<>(List.of("name", "class", "method", "parameters",
+            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "share", "failed_when", "when"));
+    private static final Map<String, String> ENGINE_STATES = Map.of(
+            "engine_start", EngineStatus.RUNNING, "engine_resume", EngineStatus.RUNNING,
+            "engine_pause", EngineStatus.PAUSED, "engine_stop", EngineStatus.STOPPED);
+    private static final String WORKFLOW_END = "workflow_end";
+    private static final String API_RESPONSE = "api_response";
+    /** The root of expressions that read a label another rule shares on the same thread. */
+    private static final String SHARED = "shared.";
+
+    private final HttpStatusScope http = new HttpStatusScope();
+    private final Map<String, ThreadLabel> shared = new HashMap<>();
+
+    /** Every role a rule may name. */
+    public static Set<String> roles() {
+        Set<String> roles = new TreeSet<>(ENGINE_STATES.keySet());
+        Role.BUILT_IN.forEach(role -> roles.add(role.name()));
+        roles.add(WORKFLOW_END);
+        roles.add(API_RESPONSE);
+        return roles;
+    }
+
+    /** Compiles a list of rules; a rule that cannot be compiled is left out and described in the problems. */
+    public Instrumentation instrumentation(String name, String testedWith, boolean whole, List<Map<String, Object>> rules) {
+        List<Rule> compiled = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            try {
+                compiled.add(parse(rules.get(i), i + 1));
+            } catch (RuleException invalid) {
+                problems.add(invalid.getMessage());
+            }
+        }
+        return new Instrumentation(name, testedWith, whole, compiled, problems);
+    }
+
+    Rule parse(Map<String, Object> yaml, int position) throws RuleException {
+        String name = yaml.get("name") instanceof String ? (String) yaml.get("name") : defaultName(yaml, position);
+        RuleReader rule = new RuleReader(name, yaml);
+        for (String key : yaml.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw rule.invalid("has an unknown key '" + key + "'; accepted keys: " + String.join(", ", KEYS));
+            }
+        }
+        String type = rule.text("class", CLASS_NAME, "a fully qualified class or interface name");
+        if (yaml.containsKey("gauge")) {
+            return gauge(rule, type);
+        }
+        String method = rule.text("method", METHOD_NAME, "a method name");
+        int parameters = yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
+        Sources sources = rule.sources();
+        ProbeFactory probe;
+        if (yaml.containsKey("role")) {
+            if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
+                throw rule.invalid("has both a role and metrics of its own; a role records its standard families");
+            }
+            probe = role(rule, sources, rule.text("role", null, "one of " + roles()));
+        } else if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
+            probe = custom(rule, sources);
+        } else {
+            throw rule.invalid("records nothing: give it a role (" + String.join(", ", roles())
+                    + "), a timer, errors, a counter or a gauge");
+        }
+        if (parameters != Rule.ANY_PARAMETERS && sources.maxArgument() >= parameters) {
+            throw rule.invalid("reads arg" + sources.maxArgument() + " of a method with " + parameters + " parameters");
+        }
+        return Rule.method(name, type, method, parameters, sources.singleArgument(), sources.allArguments(), probe);
+    }
+
+    private ProbeFactory role(RuleReader rule, Sources sources, String roleName) throws RuleException {
+        Map<String, String> labels = rule.labels();
+        if (ENGINE_STATES.containsKey(roleName)) {
+            rule.onlyLabels(labels, Set.of("engine"));
+            LabelSource engine = sources.of(labels.getOrDefault("engine", "this.getClass().getSimpleName()"));
+            String state = ENGINE_STATES.get(roleName);
+            return context -> new EngineStateProbe(context, engine, state);
+        }
+        if (roleName.equals(WORKFLOW_END)) {
+            rule.onlyLabels(labels, Set.of(Role.OUTCOME_LABEL));
+            LabelSource id = sources.of(rule.expression("id"));
+            LabelSource status = labels.containsKey(Role.OUTCOME_LABEL) ? sources.of(labels.get(Role.OUTCOME_LABEL)) : null;
+            return context -> new WorkflowEndProbe(context, id, status);
+        }
+        if (roleName.equals(API_RESPONSE)) {
+            rule.onlyLabels(labels, Set.of());
+            LabelSource code = sources.of(rule.expression("value"));
+            return http.report(code);
+        }
+        Role role = Role.named(roleName);
+        if (role == null) {
+            throw rule.invalid("has an unknown role '" + roleName + "'; accepted roles: " + String.join(", ", roles()));
+        }
+        rule.onlyLabels(labels, new LinkedHashSet<>(role.keyLabels()));
+        boolean api = role == Role.API_REQUEST;
+        Map<String, LabelSource> named = new LinkedHashMap<>();
+        for (String label : role.keyLabels()) {
+            if (labels.containsKey(label)) {
+                named.put(label, sources.of(labels.get(label)));
+            } else if (api && label.equals(Role.OUTCOME_LABEL)) {
+                named.put(label, http.label());
+            } else {
+                throw rule.invalid("needs label " + label + " for role " + roleName);
+            }
+        }
+        if (api) {
+            named.put("uri", UriTemplate.of(named.get("uri")));
+        }
+        LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
+        if (role == Role.TASK_PAUSED) {
+            Condition when = rule.condition("when", sources);
+            return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
+        }
+        Condition failure = rule.condition("failed_when", sources);
+        LabelSource id = role == Role.WORKFLOW_START && rule.has("id") ? sources.of(rule.expression("id")) : null;
+        CallScope scope = api ? http : null;
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id);
+    }
+
+    private ProbeFactory custom(RuleReader rule, Sources sources) throws RuleException {
+        String timer = rule.metricName("timer");
+        if (timer != null && !timer.endsWith("_seconds")) {
+            throw rule.invalid("has timer '" + timer + "'; a timer measures seconds, so its name ends in _seconds");
+        }
+        String errors = rule.metricName("errors");
+        String counter = rule.metricName("counter");
+        Map<String, String> labels = rule.labels();
+        Map<String, LabelSource> named = new LinkedHashMap<>();
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            named.put(label.getKey(), sources.of(label.getValue()));
+        }
+        LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
+        Role role = Role.custom(timer, errors, counter, new ArrayList<>(labels.keySet()));
+        if (timer == null && errors == null) {
+            Condition when = rule.condition("when", sources);
+            return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
+        }
+        Condition failure = rule.condition("failed_when", sources);
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, null, null);
+    }
+
+    private Rule gauge(RuleReader rule, String type) throws RuleException {
+        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", "share")) {
+            if (rule.has(key)) {
+                throw rule.invalid("is a gauge, sampled from live instances, and takes no '" + key + "'");
+            }
+        }
+        String name = rule.metricName("gauge");
+        Map<String, String> labels = rule.labels();
+        Sources sources = rule.sources();
+        Expression value = sources.expression(rule.expression("value"));
+        List<LabelSource> labelSources = new ArrayList<>();
+        for (String expression : labels.values()) {
+            labelSources.add(sources.of(expression));
+        }
+        if (sources.maxArgument() >= 0) {
+            throw rule.invalid("is a gauge: its value and labels read 'this', not arguments");
+        }
+        MetricFamily family = new MetricFamily(name, MetricFamily.Type.GAUGE,
+                "Sampled at scrape time from live instances of " + type + ".", labels.keySet().toArray(new String[0]));
+        LabelSource[] array = labelSources.toArray(new LabelSource[0]);
+        return Rule.constructors(rule.name, type, context -> new InstanceGaugeProbe(context, family, value, array));
+    }
+
+    /** Wraps the labels the rule shares, so that later rules on the same thread can read them. */
+    private Map<String, LabelSource> shared(RuleReader rule, Map<String, LabelSource> labels) throws RuleException {
+        for (String label : rule.list("share")) {
+            LabelSource source = labels.get(label);
+            if (source == null) {
+                throw rule.invalid("shares '" + label + "', which is not one of its labels " + labels.keySet());
+            }
+            labels.put(label, sharedLabel(label).remember(source));
+        }
+        return labels;
+    }
+
+    private synchronized ThreadLabel sharedLabel(String name) {
+        return shared.computeIfAbsent(name, n -> new ThreadLabel());
+    }
+
+    private static boolean isShared(String expression) {
+        return expression.trim().startsWith(SHARED);
+    }
+
+    private static String defaultName(Map<String, Object> yaml, int position) {
+        Object type = yaml.get("class");
+        String simple = type instanceof String ? ((String) type).substring(((String) type).lastIndexOf('.') + 1) : "rule";
+        Object target = yaml.containsKey("gauge") ? yaml.get("gauge") : yaml.get("method");
+        return target == null ? simple + "#" + position : simple + "#" + target;
+    }
+
+    /** Reads one rule's keys, with messages that name the rule. */
+    private final class RuleReader {
+        final String name;
+        final Map<String, Object> yaml;
+        private Sources sources;
+
+        RuleReader(String name, Map<String, Object> yaml) {
+            this.name = name;
+            this.yaml = yaml;
+        }
+
+        RuleException invalid(String problem) {
+            return new RuleException("rule " + name + " " + problem);
+        }
+
+        boolean has(String key) {
+            return yaml.containsKey(key);
+        }
+
+        String text(String key, Pattern pattern, String accepted) throws RuleException {
+            Object value = yaml.get(key);
+            if (!(value instanceof String) || (pattern != null && !pattern.matcher((String) value).matches())) {
+                throw invalid((value == null ? "needs '" + key + "'" : "has '" + key + ": " + value + "'")
+                        + "; give " + accepted);
+            }
+            return (String) value;
+        }
+
+        String expression(String key) throws RuleException {
+            return text(key, null, "an expression such as arg0, return or this.getName()");
+        }
+
+        String metricName(String key) throws RuleException {
+            return has(key) ? text(key, METRIC_NAME, "a metric name of letters, digits and _") : null;
+        }
+
+        int count(String key) throws RuleException {
+            Object value = yaml.get(key);
+            if (!(value instanceof Integer) || (Integer) value < 0 || (Integer) value > 255) {
+                throw invalid("has '" + key + ": " + value + "'; give a number of parameters from 0 to 255");
+            }
+            return (Integer) value;
+        }
+
+        List<String> list(String key) throws RuleException {
+            Object value = yaml.get(key);
+            List<String> items = new ArrayList<>();
+            if (value == null) {
+                return items;
+            }
+            if (!(value instanceof List)) {
+                throw invalid("has '" + key + ": " + value + "'; give a list such as [task_type]");
+            }
+            for (Object item : (List<?>) value) {
+                items.add(String.valueOf(item));
+            }
+            return items;
+        }
+
+        /** The labels, by name, with their expressions. */
+        Map<String, String> labels() throws RuleException {
+            Object value = yaml.get("labels");
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (value == null) {
+                return labels;
+            }
+            if (!(value instanceof Map)) {
+                throw invalid("has 'labels: " + value + "'; give a map of label names to expressions");
+            }
+            for (Map.Entry<?, ?> label : ((Map<?, ?>) value).entrySet()) {
+                String labelName = String.valueOf(label.getKey());
+                if (!LABEL_NAME.matcher(labelName).matches() || labelName.startsWith("__")) {
+                    throw invalid("has label '" + labelName + "'; a label name is letters, digits and _");
+                }
+                if (!(label.getValue() instanceof String)) {
+                    throw invalid("has label '" + labelName + ": " + label.getValue()
+                            + "'; give an expression such as arg0 or this.getName()");
+                }
+                labels.put(labelName, (String) label.getValue());
+            }
+            return labels;
+        }
+
+        void onlyLabels(Map<String, String> labels, Set<String> allowed) throws RuleException {
+            for (String label : labels.keySet()) {
+                if (!allowed.contains(label)) {
+                    throw invalid("has label '" + label + "'; its role takes " + (allowed.isEmpty() ? "none" : allowed));
+                }
+            }
+        }
+
+        /** {@code {value: EXPRESSION, in: [V, ...]}}, or null when absent. */
+        Condition condition(String key, Sources sources) throws RuleException {
+            Object value = yaml.get(key);
+            if (value == null) {
+                return null;
+            }
+            Map<?, ?> map = value instanceof Map ? (Map<?, ?>) value : Map.of();
+            if (!(map.get("value") instanceof String) || !(map.get("in") instanceof List) || map.size() != 2) {
+                throw invalid("has '" + key + ": " + value + "'; give {value: EXPRESSION, in: [VALUE, ...]}");
+            }
+            List<String> values = new ArrayList<>();
+            for (Object item : (List<?>) map.get("in")) {
+                values.add(String.valueOf(item));
+            }
+            return new Condition(sources.of((String) map.get("value")), values.toArray(new String[0]));
+        }
+
+        /** The label sources of this rule; they see arguments the way the rule's advice passes them. */
+        Sources sources() throws RuleException {
+            if (sources == null) {
+                sources = new Sources(this, argumentsRead());
+            }
+            return sources;
+        }
+
+        private Set<Integer> argumentsRead() throws RuleException {
+            List<String> expressions = new ArrayList<>(labels().values());
+            for (String key : List.of("id", "value")) {
+                if (yaml.get(key) instanceof String) {
+                    expressions.add((String) yaml.get(key));
+                }
+            }
+            for (String key : List.of("failed_when", "when")) {
+                if (yaml.get(key) instanceof Map && ((Map<?, ?>) yaml.get(key)).get("value") instanceof String) {
+                    expressions.add((String) ((Map<?, ?>) yaml.get(key)).get("value"));
+                }
+            }
+            Set<Integer> read = new TreeSet<>();
+            for (String expression : expressions) {
+                if (!isShared(expression)) {
+                    int index = parseExpression(expression).argumentIndex();
+                    if (index != LabelSource.NO_ARGUMENT) {
+                        read.add(index);
+                    }
+                }
+            }
+            return read;
+        }
+
+        Expression parseExpression(String text) throws RuleException {
+            try {
+                return Expression.parse(text);
+            } catch (ExpressionException invalid) {
+                throw invalid(invalid.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Makes label sources for one rule. A rule that reads one argument gets it alone; a rule that
+     * reads several gets them all as an array, and its sources pick their own.
+     */
+    private final class Sources {
+        private final RuleReader rule;
+        private final Set<Integer> read;
+
+        Sources(RuleReader rule, Set<Integer> read) {
+            this.rule = rule;
+            this.read = read;
+        }
+
+        LabelSource of(String text) throws RuleException {
+            if (isShared(text)) {
+                String label = text.trim().substring(SHARED.length());
+                if (!LABEL_NAME.matcher(label).matches()) {
+                    throw rule.invalid("reads '" + text + "'; write shared.LABEL, for a label another rule shares");
+                }
+                return sharedLabel(label).recall();
+            }
+            Expression expression = expression(text);
+            return allArguments() ? element(expression) : expression;
+        }
+
+        Expression expression(String text) throws RuleException {
+            return rule.parseExpression(text);
+        }
+
+        boolean allArguments() {
+            return read.size() > 1;
+        }
+
+        int singleArgument() {
+            return read.size() == 1 ? read.iterator().next() : LabelSource.NO_ARGUMENT;
+        }
+
+        int maxArgument() {
+            return read.isEmpty() ? LabelSource.NO_ARGUMENT : ((TreeSet<Integer>) read).last();
+        }
+
+        private LabelSource element(LabelSource source) {
+            int index = source.argumentIndex();
+            if (index == LabelSource.NO_ARGUMENT) {
+                return source;
+            }
+            return new LabelSource() {
+                @Override
+                public String value(Object self, Object arguments, Object returned, Throwable thrown) {
+                    Object[] all = (Object[]) arguments;
+                    return source.value(self, index < all.length ? all[index] : null, returned, thrown);
+                }
+
+                @Override
+                public int argumentIndex() {
+                    return index;
+                }
+            };
+        }
+    }
+}
