@@ -130,6 +130,12 @@ class ConductorEndToEndTest {
     }
 
     @Test
+    void theAgentRecordedWithoutErrors() {
+        assertEquals(0, scrape.sum("flowmeter_advice_errors_total", Map.of()), scrape.text());
+        assertTrue(run.jvm().stderr().stream().noneMatch(line -> line.startsWith("flowmeter:")), run.jvm().describe());
+    }
+
+    @Test
     void noLabelValueIsAnIdentifier() {
         List<String> identifiers = new ArrayList<>();
         scrape.samples().forEach(sample -> sample.labels().forEach((name, value) -> {

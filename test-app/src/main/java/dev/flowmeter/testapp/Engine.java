@@ -26,6 +26,11 @@ import com.netflix.conductor.common.metadata.tasks.TaskResult;
  */
 final class Engine {
 
+    /** How a workflow ends. */
+    enum Outcome { COMPLETED, FAILED }
+
+    private static final String NAME = "test-app";
+
     static final SortedMap<String, List<String>> WORKFLOWS = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
             "order_fulfillment", List.of("validate_order", "charge_payment", "ship_order"),
             "report_generation", List.of("validate_order", "render_report"))));
@@ -96,12 +101,12 @@ final class Engine {
                     if (task.position + 1 < WORKFLOWS.get(workflow.type).size()) {
                         schedule(workflow, task.position + 1);
                     } else {
-                        finish(workflow, true);
+                        finish(workflow, Outcome.COMPLETED);
                     }
                 }
                 case FAILED, FAILED_WITH_TERMINAL_ERROR -> {
                     task.status = Task.Status.valueOf(result.getStatus().name());
-                    finish(task.workflow, false);
+                    finish(task.workflow, Outcome.FAILED);
                 }
                 case IN_PROGRESS -> {
                     task.status = Task.Status.SCHEDULED;
@@ -128,6 +133,30 @@ final class Engine {
         notifyAll();
     }
 
+    /** Marks the engine running; engines of this kind report their lifecycle from these methods. */
+    synchronized void launch() {
+        paused = false;
+    }
+
+    /** Hands out no more tasks. */
+    synchronized void shutdown() {
+        paused = true;
+        notifyAll();
+    }
+
+    String getName() {
+        return NAME;
+    }
+
+    /** Tasks waiting in the queues for a worker. */
+    synchronized int queuedTasks() {
+        int queued = 0;
+        for (Deque<TaskRun> queue : queues.values()) {
+            queued += queue.size();
+        }
+        return queued;
+    }
+
     synchronized boolean isPaused() {
         return paused;
     }
@@ -146,8 +175,8 @@ final class Engine {
         notifyAll();
     }
 
-    private void finish(WorkflowRun workflow, boolean completed) {
-        if (completed) {
+    private void finish(WorkflowRun workflow, Outcome outcome) {
+        if (outcome == Outcome.COMPLETED) {
             stats.workflowCompleted(workflow.type);
         } else {
             stats.workflowFailed(workflow.type);

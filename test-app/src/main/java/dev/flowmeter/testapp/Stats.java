@@ -36,7 +36,8 @@ import java.util.TreeMap;
  *   },
  *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
  *   "all_finished": true,                      // all expected workflows started, and every started one finished
- *   "in_flight": 0                             // started but not yet finished workflows
+ *   "in_flight": 0,                            // started but not yet finished workflows
+ *   "queued": 0                                // tasks waiting in the engine's queues for a worker
  * }
  * </pre>
  *
@@ -115,7 +116,7 @@ final class Stats {
         }
     }
 
-    synchronized Map<String, Object> snapshot(boolean paused) {
+    synchronized Map<String, Object> snapshot(boolean paused, int queued) {
         long startedCount = sum(started.values());
         long inFlight = startedCount - sum(completed.values()) - sum(failed.values());
         // Workflows started by other clients count too, so more than expected can have been started.
@@ -138,7 +139,8 @@ final class Stats {
                         "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls)),
                 "api", apiJson,
                 "all_finished", allStarted && inFlight == 0,
-                "in_flight", inFlight);
+                "in_flight", inFlight,
+                "queued", queued);
     }
 
     private static Map<String, Long> zeros(Collection<String> keys) {

@@ -20,13 +20,15 @@ public final class TestApp implements AutoCloseable {
             "  --seed S        seed of all random decisions (default 42)",
             "  --api-fail-every N  answer every Nth task poll and task update with HTTP 500, 0 for never (default 50)");
 
+    private final Engine engine;
     private final ConductorApiServer server;
     private final Workers workers;
     private final LoadDriver loadDriver;
 
     private TestApp(Options options) throws IOException {
         Stats stats = new Stats(options.workflows);
-        Engine engine = new Engine(stats);
+        engine = new Engine(stats);
+        engine.launch();
         server = new ConductorApiServer(options.apiPort, engine, stats, options.apiFailEvery);
         String apiUrl = "http://localhost:" + port() + ConductorApiServer.BASE_PATH;
         System.out.println("test-app: Conductor API at " + apiUrl);
@@ -75,6 +77,7 @@ public final class TestApp implements AutoCloseable {
         loadDriver.close();
         workers.close();
         server.close();
+        engine.shutdown();
     }
 
     /** @param workflows null for a steady load */

@@ -146,19 +146,41 @@ public final class Expression implements LabelSource {
                             .bindTo(new ExpressionException(message)), 0, Object.class);
         }
 
-        /** A public no-argument method, looked up where it is accessible: on a public class or interface. */
+        /**
+         * A no-argument method, looked up where it is accessible: on a public class or interface of
+         * the hierarchy; else, for a class or method that is not public (the application's own
+         * package-private engine, say), made accessible, which works for classes on the class path.
+         */
         private static MethodHandle method(Class<?> type, String name) {
+            Method fallback = null;
             for (Class<?> owner : hierarchy(type)) {
-                if (!Modifier.isPublic(owner.getModifiers())) {
-                    continue;
-                }
                 try {
                     Method method = owner.getMethod(name);
-                    if (method.getReturnType() != void.class && !Modifier.isStatic(method.getModifiers())) {
+                    if (method.getReturnType() == void.class || Modifier.isStatic(method.getModifiers())) {
+                        return null;
+                    }
+                    if (Modifier.isPublic(owner.getModifiers())) {
                         return MethodHandles.publicLookup().unreflect(method);
                     }
+                    fallback = fallback == null ? method : fallback;
                 } catch (NoSuchMethodException | IllegalAccessException | SecurityException notHere) {
                     // try the next owner
+                }
+            }
+            for (Class<?> owner = type; fallback == null && owner != null; owner = owner.getSuperclass()) {
+                try {
+                    Method declared = owner.getDeclaredMethod(name);
+                    fallback = declared.getReturnType() == void.class || Modifier.isStatic(declared.getModifiers())
+                            ? null : declared;
+                } catch (NoSuchMethodException | SecurityException notHere) {
+                    // try the superclass
+                }
+            }
+            if (fallback != null && fallback.trySetAccessible()) {
+                try {
+                    return MethodHandles.lookup().unreflect(fallback);
+                } catch (IllegalAccessException inaccessible) {
+                    return null;
                 }
             }
             return null;

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.flowmeter.agent.bootstrap.Probes;
@@ -97,7 +98,15 @@ public final class Installer {
             return isConstructor();
         }
         ElementMatcher.Junction<MethodDescription> methods = named(rule.methodName()).and(not(isAbstract()));
-        return rule.parameterCount() == Rule.ANY_PARAMETERS ? methods : methods.and(takesArguments(rule.parameterCount()));
+        if (rule.parameterCount() != Rule.ANY_PARAMETERS) {
+            methods = methods.and(takesArguments(rule.parameterCount()));
+        }
+        if (rule.parameterTypes() != null) {
+            for (int i = 0; i < rule.parameterTypes().size(); i++) {
+                methods = methods.and(takesArgument(i, named(rule.parameterTypes().get(i))));
+            }
+        }
+        return methods;
     }
 
     /** A class the agent could not transform stays as it was; say so once per class. */

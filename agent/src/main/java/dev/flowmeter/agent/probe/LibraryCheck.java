@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -71,14 +72,18 @@ final class LibraryCheck {
             }
         }
         return rule.typeName() + " has no method " + rule.methodName()
-                + (rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
+                + (rule.parameterTypes() != null ? "(" + String.join(", ", rule.parameterTypes()) + ")"
+                        : rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
     }
 
     private static boolean declares(TypeDescription type, Rule rule) {
         for (MethodDescription method : type.getDeclaredMethods()) {
             if (method.getName().equals(rule.methodName())
                     && (rule.parameterCount() == Rule.ANY_PARAMETERS
-                            || method.getParameters().size() == rule.parameterCount())) {
+                            || method.getParameters().size() == rule.parameterCount())
+                    && (rule.parameterTypes() == null
+                            || rule.parameterTypes().equals(method.getParameters().asTypeList().asErasures()
+                                    .stream().map(TypeDescription::getName).collect(Collectors.toList())))) {
                 return true;
             }
         }

@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
+import java.util.List;
 
 /**
  * One instrumentation point and its probe: a type (with every subtype), a method of it (every
@@ -16,30 +17,35 @@ public final class Rule {
     private final String typeName;
     private final String methodName;
     private final int parameterCount;
+    private final List<String> parameterTypes;
     private final int argumentIndex;
     private final boolean allArguments;
     private final ProbeFactory probe;
 
-    private Rule(String name, String typeName, String methodName, int parameterCount, int argumentIndex,
-            boolean allArguments, ProbeFactory probe) {
+    private Rule(String name, String typeName, String methodName, List<String> parameterTypes, int parameterCount,
+            int argumentIndex, boolean allArguments, ProbeFactory probe) {
         this.name = name;
         this.typeName = typeName;
         this.methodName = methodName;
-        this.parameterCount = parameterCount;
+        this.parameterTypes = parameterTypes;
+        this.parameterCount = parameterTypes == null ? parameterCount : parameterTypes.size();
         this.argumentIndex = argumentIndex;
         this.allArguments = allArguments;
         this.probe = probe;
     }
 
-    /** A rule on a method; {@code argumentIndex} is the one argument it reads, or {@link LabelSource#NO_ARGUMENT}. */
-    static Rule method(String name, String typeName, String methodName, int parameterCount, int argumentIndex,
-            boolean allArguments, ProbeFactory probe) {
-        return new Rule(name, typeName, methodName, parameterCount, argumentIndex, allArguments, probe);
+    /**
+     * A rule on a method, its overloads selected by parameter types (null for any) or count;
+     * {@code argumentIndex} is the one argument it reads, or {@link LabelSource#NO_ARGUMENT}.
+     */
+    static Rule method(String name, String typeName, String methodName, List<String> parameterTypes,
+            int parameterCount, int argumentIndex, boolean allArguments, ProbeFactory probe) {
+        return new Rule(name, typeName, methodName, parameterTypes, parameterCount, argumentIndex, allArguments, probe);
     }
 
     /** A rule on the constructors of a type and its subtypes. */
     static Rule constructors(String name, String typeName, ProbeFactory probe) {
-        return new Rule(name, typeName, null, ANY_PARAMETERS, LabelSource.NO_ARGUMENT, false, probe);
+        return new Rule(name, typeName, null, null, ANY_PARAMETERS, LabelSource.NO_ARGUMENT, false, probe);
     }
 
     public String name() {
@@ -62,6 +68,11 @@ public final class Rule {
     /** The parameter count that selects the overload, or {@link #ANY_PARAMETERS}. */
     public int parameterCount() {
         return parameterCount;
+    }
+
+    /** The fully qualified parameter types that select the overload, or null. */
+    public List<String> parameterTypes() {
+        return parameterTypes;
     }
 
     /** The one argument the probe reads, or {@link LabelSource#NO_ARGUMENT}. */

@@ -75,7 +75,9 @@ public final class RuleParser {
             return gauge(rule, type);
         }
         String method = rule.text("method", METHOD_NAME, "a method name");
-        int parameters = yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
+        List<String> parameterTypes = yaml.get("parameters") instanceof List ? rule.typeNames("parameters") : null;
+        int parameters = parameterTypes != null ? parameterTypes.size()
+                : yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
         Sources sources = rule.sources();
         ProbeFactory probe;
         if (yaml.containsKey("role")) {
@@ -92,7 +94,8 @@ public final class RuleParser {
         if (parameters != Rule.ANY_PARAMETERS && sources.maxArgument() >= parameters) {
             throw rule.invalid("reads arg" + sources.maxArgument() + " of a method with " + parameters + " parameters");
         }
-        return Rule.method(name, type, method, parameters, sources.singleArgument(), sources.allArguments(), probe);
+        return Rule.method(name, type, method, parameterTypes, parameters, sources.singleArgument(),
+                sources.allArguments(), probe);
     }
 
     private ProbeFactory role(RuleReader rule, Sources sources, String roleName) throws RuleException {
@@ -255,9 +258,21 @@ public final class RuleParser {
         int count(String key) throws RuleException {
             Object value = yaml.get(key);
             if (!(value instanceof Integer) || (Integer) value < 0 || (Integer) value > 255) {
-                throw invalid("has '" + key + ": " + value + "'; give a number of parameters from 0 to 255");
+                throw invalid("has '" + key + ": " + value + "'; give a number of parameters from 0 to 255,"
+                        + " or a list of their types");
             }
             return (Integer) value;
+        }
+
+        List<String> typeNames(String key) throws RuleException {
+            List<String> names = list(key);
+            for (String name : names) {
+                if (!CLASS_NAME.matcher(name).matches()) {
+                    throw invalid("has parameter type '" + name + "'; give fully qualified names such as"
+                            + " java.lang.String, or int");
+                }
+            }
+            return names;
         }
 
         List<String> list(String key) throws RuleException {
