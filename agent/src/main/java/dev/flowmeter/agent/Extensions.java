@@ -30,6 +30,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,7 +73,7 @@ final class Extensions {
         } catch (IOException | URISyntaxException | ClassNotFoundException | RuntimeException unavailable) {
             for (String jar : jars) {
                 skip(jar, "the agent cannot unpack client_java for extensions (" + unavailable
-                        + "); check that the temporary directory is writable", introspection);
+                        + "); java.io.tmpdir must be a writable directory", introspection);
             }
             return;
         }
@@ -116,16 +117,18 @@ final class Extensions {
     /** Registers every collector of {@code jar}, or none, and returns their class names. */
     private static List<String> register(String jar, Class<?> multiCollector, Class<?> collector, Metrics metrics)
             throws Skipped {
-        Path path = Path.of(jar);
+        Path path;
+        URL url;
+        try {
+            path = Path.of(jar);
+            url = path.toUri().toURL();
+        } catch (InvalidPathException | MalformedURLException unusable) {
+            throw new Skipped("not a usable path (" + unusable.getMessage() + "); correct it in extensions=");
+        }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new Skipped("no readable jar at this path; correct it in extensions=");
         }
-        URLClassLoader loader;
-        try {
-            loader = new URLClassLoader(new URL[] {path.toUri().toURL()}, multiCollector.getClassLoader());
-        } catch (MalformedURLException unusable) {
-            throw new Skipped("not a usable path (" + unusable.getMessage() + "); correct it in extensions=");
-        }
+        URLClassLoader loader = new URLClassLoader(new URL[] {url}, multiCollector.getClassLoader());
         String rule = "extension:" + path.getFileName();
         List<Adapter> adapters = new ArrayList<>();
         try {
@@ -151,10 +154,10 @@ final class Extensions {
         for (Adapter adapter : adapters) {
             try {
                 metrics.register(adapter);
-            } catch (RuntimeException | LinkageError rejected) {
+            } catch (RuntimeException rejected) {
                 adapters.subList(0, names.size()).forEach(metrics.registry()::unregister);
                 close(loader);
-                throw new Skipped("cannot register " + adapter.className() + " (" + cause(rejected)
+                throw new Skipped("cannot register " + adapter.className() + " (" + rejected
                         + "); a metric it declares must not have the name of one already served");
             }
             names.add(adapter.className());
@@ -205,22 +208,18 @@ final class Extensions {
         @Override
         public MetricSnapshots collect() {
             try {
-                Object collected = get(collector, "collect");
                 List<MetricSnapshot> snapshots = new ArrayList<>();
-                if (!multi) {
-                    collected = collected == null ? List.of() : List.of(collected);
-                }
-                for (Object snapshot : (Iterable<?>) collected) {
+                for (Object snapshot : each(get(collector, "collect"))) {
                     snapshots.add(snapshot(snapshot));
                 }
                 return new MetricSnapshots(snapshots);
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError failure) {
+            } catch (ReflectiveOperationException | RuntimeException failure) {
                 // One bad extension must not fail the scrape of everything else.
                 metrics.adviceError(rule);
                 if (reported.compareAndSet(false, true)) {
                     System.err.println("flowmeter: extension " + jar + " failed at scrape time: " + cause(failure)
-                            + "; its metrics are left out of every scrape that fails, counted in "
-                            + "flowmeter_advice_errors_total{rule=\"" + rule + "\"}");
+                            + "; its metrics are left out while it fails, which flowmeter_advice_errors_total{rule=\""
+                            + rule + "\"} counts");
                 }
                 return MetricSnapshots.of();
             }
@@ -231,9 +230,8 @@ final class Extensions {
         @SuppressWarnings("unchecked")
         public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
             try {
-                Object declared = get(collector, multi ? "getMetricFamilyDescriptors" : "getMetricFamilyDescriptor");
                 List<MetricFamilyDescriptor> descriptors = new ArrayList<>();
-                for (Object descriptor : multi ? (Iterable<?>) declared : declared == null ? List.of() : List.of(declared)) {
+                for (Object descriptor : each(get(collector, multi ? "getMetricFamilyDescriptors" : "getMetricFamilyDescriptor"))) {
                     descriptors.add(MetricFamilyDescriptor.of(
                             MetricType.valueOf(((Enum<?>) get(descriptor, "getType")).name()),
                             metadata(get(descriptor, "getMetadata")), (Set<String>) get(descriptor, "getLabelNames")));
@@ -242,6 +240,11 @@ final class Extensions {
             } catch (ReflectiveOperationException failure) {
                 throw new IllegalArgumentException("its metric declarations cannot be read: " + cause(failure), failure);
             }
+        }
+
+        /** A MultiCollector's result is a collection; a Collector's is one item, or null for none. */
+        private Iterable<?> each(Object result) {
+            return multi ? (Iterable<?>) result : result == null ? List.of() : List.of(result);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.flowmeter.agent.metrics.RoleSeries;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Summary;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,7 +48,7 @@ public class TimerBenchmark {
     }
 
     private static RoleSeries series(TimerKind kind) {
-        return new Metrics(kind, Metrics.DEFAULT_MAX_SERIES, "bench").role(Role.TASK_EXECUTE).index()
+        return new Metrics(kind, metric -> 2000, 10_000, Duration.ofHours(24), "bench").role(Role.TASK_EXECUTE).index()
                 .create(new String[] {"bench"});
     }
 

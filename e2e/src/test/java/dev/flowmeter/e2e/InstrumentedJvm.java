@@ -115,6 +115,12 @@ final class InstrumentedJvm implements AutoCloseable {
         return stderr;
     }
 
+    /** Writes a line to the JVM's standard input. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Waits for the JVM to end by itself and returns its exit status. */
     int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -140,6 +146,12 @@ final class InstrumentedJvm implements AutoCloseable {
     static HttpResponse<byte[]> get(String url, String accept) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Accept", accept)
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     Scrape scrape() throws IOException, InterruptedException {

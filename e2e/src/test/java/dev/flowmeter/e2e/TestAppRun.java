@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * test-app with the agent, after a fixed load: once it says all workflows finished, its workers have
  * stopped, so its stats and the agent's counts no longer move and can be compared.
  */
-record TestAppRun(InstrumentedJvm jvm, JsonNode stats) implements AutoCloseable {
+record TestAppRun(InstrumentedJvm jvm, String apiUrl, JsonNode stats) implements AutoCloseable {
 
     private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
 
@@ -26,13 +26,19 @@ record TestAppRun(InstrumentedJvm jvm, JsonNode stats) implements AutoCloseable 
             Matcher api = API_URL.matcher(jvm.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
             assertTrue(api.find());
             jvm.awaitStdout(Pattern.compile("all " + workflows + " workflows finished"), Duration.ofMinutes(3));
-            JsonNode stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
+            TestAppRun run = new TestAppRun(jvm, api.group(1), null);
+            JsonNode stats = run.currentStats();
             assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
-            return new TestAppRun(jvm, stats);
+            return new TestAppRun(jvm, api.group(1), stats);
         } catch (Exception | Error e) {
             jvm.close();
             throw e;
         }
+    }
+
+    /** What the application counts now; {@link #stats} is what it counted when the load had finished. */
+    JsonNode currentStats() throws Exception {
+        return new ObjectMapper().readTree(InstrumentedJvm.get(apiUrl + "/stats"));
     }
 
     @Override

@@ -63,9 +63,16 @@ public final class AgentConfig {
         return disabled;
     }
 
-    /** The series cap of a metric: its own from {@code max_series_per_metric}, or {@code max_series}. */
+    /**
+     * The series cap of a metric, by its exposed name: its own from {@code max_series_per_metric}
+     * (where a counter may be named with or without {@code _total}), or {@code max_series}.
+     */
     public int maxSeries(String metric) {
-        return maxSeriesPerMetric.getOrDefault(metric, maxSeries);
+        Integer own = maxSeriesPerMetric.get(metric);
+        if (own == null && metric.endsWith("_total")) {
+            own = maxSeriesPerMetric.get(metric.substring(0, metric.length() - "_total".length()));
+        }
+        return own != null ? own : maxSeries;
     }
 
     public int maxPendingWorkflows() {

@@ -4,7 +4,10 @@ import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
 
-/** Counts the calls that return normally and meet a condition (a poll skipped because the worker is paused). */
+/**
+ * Counts calls: all of them, or, with a condition on what they return, those that return normally
+ * and meet it (a poll skipped because the worker is paused).
+ */
 final class CountingProbe extends RuleProbe {
 
     private final SeriesIndex<RoleSeries> index;
@@ -25,8 +28,8 @@ final class CountingProbe extends RuleProbe {
 
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
-        if (thrown == null && (condition == null || condition.test(self, argument, returned, null))) {
-            TimedProbe.series(labels, index, self, argument, returned, null).count();
+        if (condition == null || (thrown == null && condition.test(self, argument, returned, null))) {
+            TimedProbe.series(labels, index, self, argument, returned, thrown).count();
         }
     }
 }

@@ -152,8 +152,8 @@ public final class RuleParser {
         if (timer != null && !timer.endsWith("_seconds")) {
             throw rule.invalid("has timer '" + timer + "'; a timer measures seconds, so its name ends in _seconds");
         }
-        String errors = rule.metricName("errors");
-        String counter = rule.metricName("counter");
+        String errors = counterName(rule.metricName("errors"));
+        String counter = counterName(rule.metricName("counter"));
         Map<String, String> labels = rule.labels();
         Map<String, LabelSource> named = new LinkedHashMap<>();
         for (Map.Entry<String, String> label : labels.entrySet()) {
@@ -206,6 +206,11 @@ public final class RuleParser {
 
     private synchronized ThreadLabel sharedLabel(String name) {
         return shared.computeIfAbsent(name, n -> new ThreadLabel());
+    }
+
+    /** Counters are exposed with _total, and named so everywhere, as in max_series_per_metric. */
+    private static String counterName(String name) {
+        return name == null || name.endsWith("_total") ? name : name + "_total";
     }
 
     private static boolean isShared(String expression) {
