@@ -190,7 +190,7 @@ final class Extensions {
         private final String rule;
         private final Object collector;
         private final boolean multi;
-        private final Metrics metrics;
+        private final Runnable errors;
         private final AtomicBoolean reported = new AtomicBoolean();
 
         Adapter(String jar, String rule, Object collector, boolean multi, Metrics metrics) {
@@ -198,7 +198,7 @@ final class Extensions {
             this.rule = rule;
             this.collector = collector;
             this.multi = multi;
-            this.metrics = metrics;
+            this.errors = metrics.adviceErrorCounter(rule);
         }
 
         String className() {
@@ -215,7 +215,7 @@ final class Extensions {
                 return new MetricSnapshots(snapshots);
             } catch (ReflectiveOperationException | RuntimeException failure) {
                 // One bad extension must not fail the scrape of everything else.
-                metrics.adviceError(rule);
+                errors.run();
                 if (reported.compareAndSet(false, true)) {
                     System.err.println("flowmeter: extension " + jar + " failed at scrape time: " + cause(failure)
                             + "; its metrics are left out while it fails, which flowmeter_advice_errors_total{rule=\""

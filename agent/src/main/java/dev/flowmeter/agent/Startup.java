@@ -27,14 +27,15 @@ final class Startup {
     private Startup() {}
 
     static void start(String arguments, java.lang.instrument.Instrumentation jvm) {
-        Set<String> names = new LinkedHashSet<>(BuiltIn.NAMES);
-        names.add(Instrumentation.USER_RULES);
         AgentConfig config;
         List<Instrumentation> instrumentations = new ArrayList<>();
         RuleParser parser = new RuleParser();
         try {
+            List<String> builtIn = BuiltIn.names();
+            Set<String> names = new LinkedHashSet<>(builtIn);
+            names.add(Instrumentation.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
-            for (String name : BuiltIn.NAMES) {
+            for (String name : builtIn) {
                 instrumentations.add(BuiltIn.load(name, parser));
             }
         } catch (ConfigException invalid) {

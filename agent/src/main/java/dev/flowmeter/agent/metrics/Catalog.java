@@ -26,6 +26,8 @@ public final class Catalog {
     public static final MetricFamily TASK_EXECUTE_TIME = new MetricFamily("task_execute_time_seconds", TIMER,
             "Time spent executing tasks; FAILURE when the worker throws or returns a failed result.",
             "task_type", "status");
+    public static final MetricFamily TASK_ACTIVE = new MetricFamily("task_active", GAUGE,
+            "Task executions in progress.", "task_type");
     public static final MetricFamily TASK_EXECUTE_ERROR = new MetricFamily("task_execute_error_total", COUNTER,
             "Task executions that threw, by exception class.", "task_type", "exception");
     public static final MetricFamily TASK_UPDATE_TIME = new MetricFamily("task_update_time_seconds", TIMER,
@@ -63,7 +65,7 @@ public final class Catalog {
 
     public static final List<MetricFamily> ALL = Collections.unmodifiableList(Arrays.asList(
             TASK_POLL, TASK_POLL_TIME, TASK_POLL_ERROR,
-            TASK_EXECUTE_TIME, TASK_EXECUTE_ERROR,
+            TASK_EXECUTE_TIME, TASK_EXECUTE_ERROR, TASK_ACTIVE,
             TASK_UPDATE_TIME, TASK_UPDATE_ERROR,
             TASK_PAUSED,
             WORKFLOW_START_TIME, WORKFLOW_START_ERROR,

@@ -4,6 +4,7 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -75,6 +76,7 @@ public final class Metrics {
                 role.timer() == null ? null : timer(role.timer()),
                 role.calls() == null ? null : counter(role.calls()),
                 role.errors() == null ? null : counter(role.errors()),
+                role.active() == null ? null : gauge(role.active()),
                 maxSeries.applyAsInt(role.primary().name()),
                 droppedCounter(role.primary()));
         roles.put(role.name(), created);
@@ -100,9 +102,9 @@ public final class Metrics {
         return engines;
     }
 
-    /** Counts an error inside the agent's instrumentation, by rule name. */
-    public void adviceError(String rule) {
-        adviceErrors.labelValues(rule).inc();
+    /** Counts errors inside the agent's instrumentation under {@code rule}, which shows 0 until one happens. */
+    public Runnable adviceErrorCounter(String rule) {
+        return adviceErrors.labelValues(rule)::inc;
     }
 
     public int maxSeries(String metric) {
@@ -126,6 +128,15 @@ public final class Metrics {
         return timerKind == TimerKind.SUMMARY
                 ? new WindowSummaryTimer(family, registry)
                 : new HistogramTimer(family, properties, registry);
+    }
+
+    private Gauge gauge(MetricFamily family) {
+        return Gauge.builder(properties)
+                .name(family.name())
+                .help(family.help())
+                .labelNames(family.labelNameArray())
+                .withoutExemplars()
+                .register(registry);
     }
 
     private Counter counter(MetricFamily family) {

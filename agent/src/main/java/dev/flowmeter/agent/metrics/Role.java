@@ -21,7 +21,7 @@ public final class Role {
     public static final Role TASK_POLL = new Role("task_poll",
             Catalog.TASK_POLL_TIME, Catalog.TASK_POLL_ERROR, Catalog.TASK_POLL, true, "task_type");
     public static final Role TASK_EXECUTE = new Role("task_execute",
-            Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type");
+            Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type").counting(Catalog.TASK_ACTIVE);
     public static final Role TASK_UPDATE = new Role("task_update",
             Catalog.TASK_UPDATE_TIME, Catalog.TASK_UPDATE_ERROR, null, true, "task_type");
     public static final Role TASK_PAUSED = new Role("task_paused", null, null, Catalog.TASK_PAUSED, false, "task_type");
@@ -40,6 +40,7 @@ public final class Role {
     private final MetricFamily calls;
     private final boolean outcomeLabelled;
     private final List<String> keyLabels;
+    private MetricFamily active;
 
     private Role(String name, MetricFamily timer, MetricFamily errors, MetricFamily calls, boolean outcomeLabelled,
             String... keyLabels) {
@@ -73,6 +74,12 @@ public final class Role {
                 true, keyLabels);
     }
 
+    /** Counts the role's calls in progress in {@code family}, a gauge with the key labels. */
+    private Role counting(MetricFamily family) {
+        this.active = family;
+        return this;
+    }
+
     public static Role named(String name) {
         for (Role role : BUILT_IN) {
             if (role.name.equals(name)) {
@@ -95,6 +102,11 @@ public final class Role {
     /** The error counter family, or null. */
     public MetricFamily errors() {
         return errors;
+    }
+
+    /** The gauge of calls in progress, or null. */
+    public MetricFamily active() {
+        return active;
     }
 
     /** The call counter family, or null. */

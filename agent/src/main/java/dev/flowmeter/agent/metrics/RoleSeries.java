@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,10 +15,13 @@ public final class RoleSeries {
     private final Timer.Series success;
     private final Timer.Series failure;
     private final CounterDataPoint calls;
+    private final GaugeDataPoint active;
     private final Counter errors;
     private final ConcurrentHashMap<String, CounterDataPoint> errorsByException;
 
-    RoleSeries(Role role, Timer timer, Counter calls, Counter errors, String[] keyValues) {
+    RoleSeries(RoleMetrics families, String[] keyValues) {
+        Role role = families.role();
+        Timer timer = families.timer();
         this.keyValues = keyValues;
         if (timer == null) {
             success = failure = null;
@@ -27,13 +31,22 @@ public final class RoleSeries {
         } else {
             success = failure = timer.series(keyValues);
         }
-        this.calls = calls == null ? null : calls.labelValues(keyValues);
-        this.errors = errors;
+        this.calls = families.calls() == null ? null : families.calls().labelValues(keyValues);
+        this.active = families.active() == null ? null : families.active().labelValues(keyValues);
+        this.errors = families.errors();
         this.errorsByException = errors == null ? null : new ConcurrentHashMap<>();
+    }
+
+    /** A call has begun; counted in progress until it is {@link #record}ed. */
+    public void begin() {
+        active.inc();
     }
 
     /** Records a call: its duration, and the exception it threw, if any. */
     public void record(long nanos, boolean failed, Throwable thrown) {
+        if (active != null) {
+            active.dec();
+        }
         if (calls != null) {
             calls.inc();
         }

@@ -19,16 +19,34 @@ public final class HttpStatusScope implements CallScope {
     private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
 
     @Override
-    public void open() {
+    public boolean open() {
         State current = state.get();
         if (current.depth++ == 0) {
             current.status = NO_RESPONSE;
+            return true;
         }
+        return false;
     }
 
     @Override
     public void close() {
         state.get().depth--;
+    }
+
+    /** A status label that reads {@code error} where {@code status} yields nothing, as when the call threw. */
+    static LabelSource orError(LabelSource status) {
+        return new LabelSource() {
+            @Override
+            public String value(Object self, Object argument, Object returned, Throwable thrown) {
+                String value = status.value(self, argument, returned, thrown);
+                return value.isEmpty() ? NO_RESPONSE : value;
+            }
+
+            @Override
+            public int argumentIndex() {
+                return status.argumentIndex();
+            }
+        };
     }
 
     /** The status label of the call in progress. */

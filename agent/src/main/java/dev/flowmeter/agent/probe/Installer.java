@@ -38,6 +38,8 @@ public final class Installer {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener())
+                // Classes in named modules, the JDK's own among them, must read the module of Probes.
+                .assureReadEdgeTo(jvm, Probes.class)
                 .ignore(nameStartsWith("dev.flowmeter.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
         List<InstrumentationState> states = new ArrayList<>();
         for (dev.flowmeter.agent.probe.Instrumentation instrumentation : instrumentations) {

@@ -125,7 +125,9 @@ public final class RuleParser {
         boolean api = role == Role.API_REQUEST;
         Map<String, LabelSource> named = new LinkedHashMap<>();
         for (String label : role.keyLabels()) {
-            if (labels.containsKey(label)) {
+            if (api && label.equals(Role.OUTCOME_LABEL) && labels.containsKey(label)) {
+                named.put(label, HttpStatusScope.orError(sources.of(labels.get(label))));
+            } else if (labels.containsKey(label)) {
                 named.put(label, sources.of(labels.get(label)));
             } else if (api && label.equals(Role.OUTCOME_LABEL)) {
                 named.put(label, http.label());

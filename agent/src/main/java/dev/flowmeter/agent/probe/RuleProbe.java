@@ -1,18 +1,17 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
-import dev.flowmeter.agent.metrics.Metrics;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A probe that belongs to a named rule: its failures are counted under that name and reported once. */
 abstract class RuleProbe extends Probe {
 
-    private final Metrics metrics;
+    private final Runnable errors;
     private final RuleState state;
     private final AtomicBoolean reported = new AtomicBoolean();
 
     RuleProbe(ProbeContext context) {
-        this.metrics = context.metrics();
+        this.errors = context.metrics().adviceErrorCounter(context.state().rule().name());
         this.state = context.state();
     }
 
@@ -20,7 +19,7 @@ abstract class RuleProbe extends Probe {
     public final void failed(Throwable error) {
         try {
             state.failed();
-            metrics.adviceError(state.rule().name());
+            errors.run();
             if (reported.compareAndSet(false, true)) {
                 System.err.println("flowmeter: rule " + state.rule().name() + " failed and records nothing for this"
                         + " call (counted in flowmeter_advice_errors_total, reported once): " + error);

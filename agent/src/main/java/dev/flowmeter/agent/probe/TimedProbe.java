@@ -11,7 +11,11 @@ import dev.flowmeter.agent.metrics.WorkflowLifecycle;
  */
 final class TimedProbe extends RuleProbe {
 
+    /** What {@link #enter} returns for a call nested in another of its scope, which measures it instead. */
+    private static final long NESTED = Long.MIN_VALUE;
+
     private final SeriesIndex<RoleSeries> index;
+    private final boolean countsActive;
     private final LabelSource[] labels;
     private final Condition failure;
     private final CallScope scope;
@@ -22,6 +26,7 @@ final class TimedProbe extends RuleProbe {
             LabelSource workflowId) {
         super(context);
         this.index = role.index();
+        this.countsActive = role.countsActive();
         this.labels = labels;
         this.failure = failure;
         this.scope = scope;
@@ -31,8 +36,13 @@ final class TimedProbe extends RuleProbe {
 
     @Override
     public long enter(Object self, Object argument) {
-        if (scope != null) {
-            scope.open();
+        if (scope != null && !scope.open()) {
+            return NESTED;
+        }
+        if (countsActive) {
+            // Labels read from the return value are not known yet: a rule that counts calls in
+            // progress takes its labels from the arguments and the object.
+            series(labels, index, self, argument, null, null).begin();
         }
         return System.nanoTime();
     }
@@ -41,6 +51,9 @@ final class TimedProbe extends RuleProbe {
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
         long nanos = System.nanoTime() - entered;
         try {
+            if (entered == NESTED) {
+                return;
+            }
             boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
             series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
             if (workflows != null && thrown == null) {
