@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.e2e.fixtures.OwnPrometheusApp;
 import dev.flowmeter.e2e.fixtures.ThrowingWorkerApp;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.testkit.Scrape;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -3,6 +3,8 @@ package dev.flowmeter.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;

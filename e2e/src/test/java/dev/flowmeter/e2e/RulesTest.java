@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.e2e.fixtures.RulesApp;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.e2e.fixtures.PlainApp;
+import dev.flowmeter.testkit.InstrumentedJvm;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

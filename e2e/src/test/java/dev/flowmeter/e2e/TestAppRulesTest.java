@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;

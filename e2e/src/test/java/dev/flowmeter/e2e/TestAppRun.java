@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowmeter.testkit.InstrumentedJvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.flowmeter.e2e;
+package dev.flowmeter.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** A /metrics scrape in Prometheus text format 0.0.4, parsed into samples. */
-final class Scrape {
+public final class Scrape {
 
-    record Sample(String name, Map<String, String> labels, double value) {}
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final List<Sample> samples;
     private final String text;
@@ -19,7 +19,7 @@ final class Scrape {
         this.text = text;
     }
 
-    static Scrape parse(String text) {
+    public static Scrape parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -54,22 +54,22 @@ final class Scrape {
         return labels;
     }
 
-    List<Sample> samples() {
+    public List<Sample> samples() {
         return samples;
     }
 
-    String text() {
+    public String text() {
         return text;
     }
 
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
-    double sum(String name, Map<String, String> labels) {
+    public double sum(String name, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
                 .mapToDouble(Sample::value).sum();
     }
 
-    List<Sample> matching(Predicate<Sample> predicate) {
+    public List<Sample> matching(Predicate<Sample> predicate) {
         return samples.stream().filter(predicate).toList();
     }
 }

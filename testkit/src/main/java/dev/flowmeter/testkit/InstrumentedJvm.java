@@ -1,4 +1,4 @@
-package dev.flowmeter.e2e;
+package dev.flowmeter.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,12 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A JVM of its own, started with the packaged agent, whose output the test can wait on. */
-final class InstrumentedJvm implements AutoCloseable {
+public final class InstrumentedJvm implements AutoCloseable {
 
-    static final Path AGENT_JAR = Path.of(System.getProperty("flowmeter.agent.jar", "../agent/target/flowmeter-agent.jar"));
-    static final Path TEST_APP_JAR = Path.of(System.getProperty("flowmeter.test-app.jar",
+    public static final Path AGENT_JAR = Path.of(System.getProperty("flowmeter.agent.jar", "../agent/target/flowmeter-agent.jar"));
+    public static final Path TEST_APP_JAR = Path.of(System.getProperty("flowmeter.test-app.jar",
             "../test-app/target/flowmeter-test-app.jar"));
-    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern AGENT_URL = Pattern.compile("serving metrics at (http://\\S+/metrics)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -39,14 +39,14 @@ final class InstrumentedJvm implements AutoCloseable {
     }
 
     /** {@code java -javaagent:AGENT=agentArguments -jar test-app.jar appArguments...} */
-    static InstrumentedJvm testApp(String agentArguments, String... appArguments) throws IOException {
+    public static InstrumentedJvm testApp(String agentArguments, String... appArguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments), "-jar", TEST_APP_JAR.toString()));
         command.addAll(List.of(appArguments));
         return new InstrumentedJvm(command);
     }
 
     /** Runs {@code mainClass} from the test class path, which holds the fixtures and their libraries. */
-    static InstrumentedJvm fixture(String agentArguments, Class<?> mainClass, String... arguments) throws IOException {
+    public static InstrumentedJvm fixture(String agentArguments, Class<?> mainClass, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments),
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(arguments));
@@ -76,17 +76,17 @@ final class InstrumentedJvm implements AutoCloseable {
     }
 
     /** The agent's metrics URL, from its start-up line. */
-    String metricsUrl() throws InterruptedException {
+    public String metricsUrl() throws InterruptedException {
         Matcher url = AGENT_URL.matcher(awaitLine(stderr, AGENT_URL.asPredicate(), START_TIMEOUT));
         url.find();
         return url.group(1);
     }
 
-    String awaitStdout(Pattern pattern, Duration timeout) throws InterruptedException {
+    public String awaitStdout(Pattern pattern, Duration timeout) throws InterruptedException {
         return awaitLine(stdout, pattern.asPredicate(), timeout);
     }
 
-    String awaitStderr(Pattern pattern, Duration timeout) throws InterruptedException {
+    public String awaitStderr(Pattern pattern, Duration timeout) throws InterruptedException {
         return awaitLine(stderr, pattern.asPredicate(), timeout);
     }
 
@@ -107,33 +107,33 @@ final class InstrumentedJvm implements AutoCloseable {
         throw new AssertionError("no such line within " + timeout + ";\n" + describe());
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return stdout;
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return stderr;
     }
 
     /** Writes a line to the JVM's standard input. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
     }
 
     /** Waits for the JVM to end by itself and returns its exit status. */
-    int waitForExit(Duration timeout) throws InterruptedException {
+    public int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the JVM did not exit within " + timeout + ";\n" + describe());
         }
         return process.exitValue();
     }
 
-    String describe() {
+    public String describe() {
         return "stdout:\n  " + String.join("\n  ", stdout) + "\nstderr:\n  " + String.join("\n  ", stderr);
     }
 
-    static String get(String url) throws IOException, InterruptedException {
+    public static String get(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -143,18 +143,18 @@ final class InstrumentedJvm implements AutoCloseable {
     }
 
     /** A GET that asks for a format; the caller checks status and headers. */
-    static HttpResponse<byte[]> get(String url, String accept) throws IOException, InterruptedException {
+    public static HttpResponse<byte[]> get(String url, String accept) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Accept", accept)
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+    public static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    Scrape scrape() throws IOException, InterruptedException {
+    public Scrape scrape() throws IOException, InterruptedException {
         return Scrape.parse(get(metricsUrl()));
     }
 
