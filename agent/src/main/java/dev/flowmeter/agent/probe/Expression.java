@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * A path from an instrumented call to a value: a root ({@code this}, {@code argN},
  * {@code return}, {@code thrown}) followed by {@code .name} or {@code .name()} steps. A step
  * {@code .name} tries the method {@code name()}, then the getters {@code getName()} and
- * {@code isName()}, then a public field. Each step is resolved once per receiver class into a
+ * {@code isName()}, then a field. Each step is resolved once per receiver class into a
  * method handle, cached in a {@link ClassValue} (which keeps no class loader alive); evaluation
  * uses no reflection.
  */
@@ -140,7 +140,7 @@ public final class Expression implements LabelSource {
                 return field.asType(GETTER);
             }
             String message = "expression '" + expression + "': " + type.getName() + " has no "
-                    + (call ? "method " + name + "()" : "method, getter or public field '" + name + "'");
+                    + (call ? "method " + name + "()" : "method, getter or field '" + name + "'");
             return MethodHandles.dropArguments(
                     MethodHandles.throwException(Object.class, ExpressionException.class)
                             .bindTo(new ExpressionException(message)), 0, Object.class);
@@ -186,13 +186,25 @@ public final class Expression implements LabelSource {
             return null;
         }
 
+        /** A field, by the same rules as methods: public where it can, made accessible where it must. */
         private static MethodHandle field(Class<?> type, String name) {
-            try {
-                Field field = type.getField(name);
-                return Modifier.isStatic(field.getModifiers()) ? null : MethodHandles.publicLookup().unreflectGetter(field);
-            } catch (NoSuchFieldException | IllegalAccessException | SecurityException notAccessible) {
-                return null;
+            for (Class<?> owner = type; owner != null; owner = owner.getSuperclass()) {
+                try {
+                    Field field = owner.getDeclaredField(name);
+                    if (Modifier.isStatic(field.getModifiers())) {
+                        return null;
+                    }
+                    if (Modifier.isPublic(field.getModifiers()) && Modifier.isPublic(owner.getModifiers())) {
+                        return MethodHandles.publicLookup().unreflectGetter(field);
+                    }
+                    return field.trySetAccessible() ? MethodHandles.lookup().unreflectGetter(field) : null;
+                } catch (NoSuchFieldException | SecurityException notHere) {
+                    // try the superclass
+                } catch (IllegalAccessException inaccessible) {
+                    return null;
+                }
             }
+            return null;
         }
 
         /** The class, its superclasses and all their interfaces, nearest first. */

@@ -25,7 +25,10 @@ public final class RuleParser {
     private static final Pattern METHOD_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Set<String> RESERVED_LABELS = Set.of("le", "quantile", Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
+    /** Labels the timers' exposition adds itself. */
+    private static final Set<String> EXPOSITION_LABELS = Set.of("le", "quantile");
+    /** Labels a rule's own timer and error counter add. */
+    private static final Set<String> OUTCOME_LABELS = Set.of(Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("name", "class", "method", "parameters",
             "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "share", "failed_when", "when"));
     private static final Map<String, String> ENGINE_STATES = Map.of(
@@ -157,6 +160,11 @@ public final class RuleParser {
         String errors = counterName(rule.metricName("errors"));
         String counter = counterName(rule.metricName("counter"));
         Map<String, String> labels = rule.labels();
+        for (String label : labels.keySet()) {
+            if (OUTCOME_LABELS.contains(label)) {
+                throw rule.invalid("has label '" + label + "', which its timer and errors add themselves");
+            }
+        }
         Map<String, LabelSource> named = new LinkedHashMap<>();
         for (Map.Entry<String, String> label : labels.entrySet()) {
             named.put(label.getKey(), sources.of(label.getValue()));
@@ -311,6 +319,9 @@ public final class RuleParser {
                 String labelName = String.valueOf(label.getKey());
                 if (!LABEL_NAME.matcher(labelName).matches() || labelName.startsWith("__")) {
                     throw invalid("has label '" + labelName + "'; a label name is letters, digits and _");
+                }
+                if (EXPOSITION_LABELS.contains(labelName)) {
+                    throw invalid("has label '" + labelName + "', which histograms and summaries use themselves");
                 }
                 if (!(label.getValue() instanceof String)) {
                     throw invalid("has label '" + labelName + ": " + label.getValue()

@@ -1,0 +1,100 @@
+package dev.flowmeter.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigFileTest {
+
+    @TempDir
+    Path folder;
+
+    private final ConfigParser parser = new ConfigParser(Set.of("conductor", "rules"));
+
+    private String file(String yaml) throws IOException {
+        Path path = folder.resolve("flowmeter.yaml");
+        Files.writeString(path, yaml);
+        return path.toString();
+    }
+
+    @Test
+    void theFileSetsEverySettingAndArgumentsWinOverIt() throws Exception {
+        String path = file("port: 9000\nhost: 127.0.0.1\ntimers: summary\ndisable: [conductor]\nmax_series: 10\n"
+                + "max_series_per_metric: {task_poll_total: 5}\nmax_workflow_age: 30m\n"
+                + "rules:\n  - {class: a.B, method: m, counter: calls}\n");
+        AgentConfig config = parser.parse("config=" + path + ",port=9001", Map.of("flowmeter.timers", "histogram"), Map.of());
+        assertEquals(9001, config.port());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(TimerKind.HISTOGRAM, config.timers());
+        assertTrue(config.isDisabled("conductor"));
+        assertEquals(10, config.maxSeries("task_execute_time_seconds"));
+        assertEquals(5, config.maxSeries("task_poll_total"));
+        assertEquals(Duration.ofMinutes(30), config.maxWorkflowAge());
+        assertEquals(1, config.rules().size());
+        assertEquals("a.B", config.rules().get(0).get("class"));
+    }
+
+    @Test
+    void theFileMayBeNamedByTheEnvironment() throws Exception {
+        String path = file("port: 9002\n");
+        assertEquals(9002, parser.parse(null, Map.of(), Map.of("FLOWMETER_CONFIG", path)).port());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "prot: 9464|unknown key 'prot' in config file",
+        "config: other.yaml|unknown key 'config' in config file",
+        "port: [1, 2]|'port' in config file",
+        "port: 70000|invalid value '70000' for 'port'",
+        "rules: {class: a.B}|must be a list of rules",
+        "rules: [just-a-string]|rule 1 in config file",
+        "max_series_per_metric: [1]|must map metric names to numbers",
+        "max_workflow_age: forever|invalid value 'forever' for 'max_workflow_age'",
+        "[1, 2]|must be a map",
+        "port: 1\\nport: 2|cannot be read",
+        "'port: \"unterminated'|cannot be read"})
+    void aBadFileIsRejectedInOneLineNamingTheProblem(String yaml, String expected) throws Exception {
+        String path = file(yaml.replace("\\n", "\n"));
+        String message = assertThrows(ConfigException.class, () -> parser.parse("config=" + path, Map.of(), Map.of()))
+                .getMessage();
+        assertTrue(message.contains(expected), message);
+        assertTrue(!message.contains("\n"), "one line: " + message);
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        String message = assertThrows(ConfigException.class,
+                () -> parser.parse("config=/no/such/flowmeter.yaml", Map.of(), Map.of())).getMessage();
+        assertTrue(message.contains("/no/such/flowmeter.yaml") && message.contains("NoSuchFileException"), message);
+    }
+
+    @Test
+    void anAliasBombIsRefusedQuickly() throws Exception {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (char level = 'b'; level <= 'k'; level++) {
+            char previous = (char) (level - 1);
+            bomb.append(level).append(": &").append(level).append(" [*").append(previous);
+            for (int i = 0; i < 9; i++) {
+                bomb.append(", *").append(previous);
+            }
+            bomb.append("]\n");
+        }
+        String path = file(bomb.toString());
+        String message = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(ConfigException.class, () -> parser.parse("config=" + path, Map.of(), Map.of())))
+                .getMessage();
+        assertTrue(message.contains("cannot be read"), message);
+    }
+}
