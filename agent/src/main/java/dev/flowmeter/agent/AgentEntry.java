@@ -8,6 +8,8 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentEntry {
 
+    private static boolean started;
+
     private AgentEntry() {}
 
     public static void premain(String arguments, Instrumentation instrumentation) {
@@ -18,7 +20,13 @@ public final class AgentEntry {
         start(arguments, instrumentation);
     }
 
-    private static void start(String arguments, Instrumentation instrumentation) {
+    private static synchronized void start(String arguments, Instrumentation instrumentation) {
+        if (started) {
+            System.err.println("flowmeter: already running in this JVM, serving metrics at "
+                    + System.getProperty(Cli.URL_PROPERTY, "(nowhere: it is inactive)") + "; nothing changed");
+            return;
+        }
+        started = true;
         try {
             BootstrapInjector.inject(instrumentation);
             Startup.start(arguments, instrumentation);

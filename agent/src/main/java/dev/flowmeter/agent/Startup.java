@@ -39,7 +39,7 @@ final class Startup {
                 instrumentations.add(BuiltIn.load(name, parser));
             }
         } catch (ConfigException invalid) {
-            System.err.println("flowmeter: " + invalid.getMessage() + "." + INACTIVE);
+            inactive(invalid.getMessage() + ".");
             return;
         }
         instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
@@ -51,8 +51,8 @@ final class Startup {
         try {
             server = MetricsServer.start(config, metrics, introspection);
         } catch (IOException unavailable) {
-            System.err.println("flowmeter: cannot serve metrics on port " + config.port() + " of " + config.host()
-                    + " (" + unavailable + "); choose a free one with port=PORT, or port=0 for any." + INACTIVE);
+            inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
+                    + " (" + unavailable + "); choose a free one with port=PORT, or port=0 for any.");
             return;
         }
 
@@ -73,8 +73,15 @@ final class Startup {
         introspection.add(Installer.install(jvm, metrics, enabled));
         introspection.add(disabled);
         Extensions.load(config.extensions(), metrics, introspection);
+        System.setProperty(Cli.URL_PROPERTY, server.url());
         System.err.println("flowmeter " + version + ": serving metrics at " + server.url()
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
+    }
+
+    /** One line on stderr, and the reason where `attach` can read it. */
+    private static void inactive(String reason) {
+        System.setProperty(Cli.INACTIVE_PROPERTY, reason);
+        System.err.println("flowmeter: " + reason + INACTIVE);
     }
 
     private static Map<String, String> systemProperties() {

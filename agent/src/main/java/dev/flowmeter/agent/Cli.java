@@ -1,0 +1,84 @@
+package dev.flowmeter.agent;
+
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+
+/**
+ * {@code java -jar flowmeter-agent.jar list|attach PID [key=value,...]}: gives a JVM that cannot be
+ * restarted its metrics by loading the agent into it while it runs.
+ */
+public final class Cli {
+
+    /** Set in a JVM where the agent serves metrics, to its URL: how a second attach knows it is there. */
+    static final String URL_PROPERTY = "dev.flowmeter.agent.url";
+    /** Set in a JVM where the agent was loaded and is inactive, to the reason. */
+    static final String INACTIVE_PROPERTY = "dev.flowmeter.agent.inactive";
+
+    private static final String USAGE = "usage: java -jar flowmeter-agent.jar list\n"
+            + "       java -jar flowmeter-agent.jar attach PID [key=value,...]   (the agent arguments, as after -javaagent:...=)";
+
+    private Cli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("list")) {
+            for (VirtualMachineDescriptor vm : VirtualMachine.list()) {
+                out.println(vm.id() + " " + vm.displayName());
+            }
+            return 0;
+        }
+        if ((args.length == 2 || args.length == 3) && args[0].equals("attach")) {
+            return attach(args[1], args.length == 3 ? args[2] : "", out, err);
+        }
+        err.println(USAGE);
+        return 2;
+    }
+
+    private static int attach(String pid, String arguments, PrintStream out, PrintStream err) {
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(pid);
+        } catch (AttachNotSupportedException | IOException unreachable) {
+            err.println("flowmeter: cannot attach to " + pid + " (" + unreachable.getMessage()
+                    + "); give the PID of a running JVM of this user, as `list` shows");
+            return 1;
+        }
+        try {
+            String url = vm.getSystemProperties().getProperty(URL_PROPERTY);
+            if (url != null) {
+                out.println("flowmeter is already attached to " + pid + ", serving metrics at " + url + "; nothing changed");
+                return 0;
+            }
+            vm.loadAgent(agentJar(), arguments);
+            url = vm.getSystemProperties().getProperty(URL_PROPERTY);
+            if (url == null) {
+                err.println("flowmeter: loaded into " + pid + " but inactive: "
+                        + vm.getSystemProperties().getProperty(INACTIVE_PROPERTY, "see that JVM's standard error"));
+                return 1;
+            }
+            out.println("flowmeter attached to " + pid + ": serving metrics at " + url);
+            return 0;
+        } catch (Exception failed) {
+            err.println("flowmeter: attaching to " + pid + " failed: " + failed);
+            return 1;
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException ignored) {
+                // the target JVM went away; nothing to release
+            }
+        }
+    }
+
+    private static String agentJar() throws URISyntaxException {
+        return new File(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath();
+    }
+}
