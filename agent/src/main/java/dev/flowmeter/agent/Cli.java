@@ -20,7 +20,8 @@ public final class Cli {
     static final String INACTIVE_PROPERTY = "dev.flowmeter.agent.inactive";
 
     private static final String USAGE = "usage: java -jar flowmeter-agent.jar list\n"
-            + "       java -jar flowmeter-agent.jar attach PID [key=value,...]   (the agent arguments, as after -javaagent:...=)";
+            + "       java -jar flowmeter-agent.jar attach PID [key=value,...]   (the agent arguments, as after -javaagent:...=)\n"
+            + "       java -jar flowmeter-agent.jar hash-password   (reads the password from standard input)";
 
     private Cli() {}
 
@@ -34,6 +35,9 @@ public final class Cli {
                 out.println(vm.id() + " " + vm.displayName());
             }
             return 0;
+        }
+        if (args.length == 1 && args[0].equals("hash-password")) {
+            return hashPassword(out, err);
         }
         if ((args.length == 2 || args.length == 3) && args[0].equals("attach")) {
             return attach(args[1], args.length == 3 ? args[2] : "", out, err);
@@ -75,6 +79,25 @@ public final class Cli {
             } catch (IOException ignored) {
                 // the target JVM went away; nothing to release
             }
+        }
+    }
+
+    /** Prints a value for {@code auth_password_hash}; the password never appears on a command line. */
+    private static int hashPassword(PrintStream out, PrintStream err) {
+        try {
+            java.io.Console console = System.console();
+            String password = console != null ? new String(console.readPassword("password: "))
+                    : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                            .readLine();
+            if (password == null || password.isEmpty()) {
+                err.println("flowmeter: no password given on standard input");
+                return 1;
+            }
+            out.println(dev.flowmeter.agent.config.ServerSecurity.PasswordHash.create(password));
+            return 0;
+        } catch (IOException | java.security.GeneralSecurityException failed) {
+            err.println("flowmeter: cannot hash the password: " + failed);
+            return 1;
         }
     }
 

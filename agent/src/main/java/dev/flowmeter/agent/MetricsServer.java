@@ -1,23 +1,28 @@
 package dev.flowmeter.agent;
 
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpsConfigurator;
 import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.config.ServerSecurity;
+import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * client_java's HTTP server on the agent's registry: /metrics in text, OpenMetrics or protobuf by
- * content negotiation, /-/healthy, and the agent's own /-/flowmeter. Its threads are daemons and never keep the JVM alive.
+ * content negotiation, /-/healthy, and the agent's own /-/flowmeter; with basic authentication and
+ * TLS when configured. Its threads are daemons and never keep the JVM alive.
  */
 final class MetricsServer {
-
-    private final HTTPServer server;
-    private final String host;
-
-    private MetricsServer(HTTPServer server, String host) {
-        this.server = server;
-        this.host = host;
-    }
 
     /**
      * The JDK reads its {@code sun.net.httpserver.*} properties once, when the first HttpServer starts,
@@ -28,22 +33,77 @@ final class MetricsServer {
      */
     private static final String NODELAY = "sun.net.httpserver.nodelay";
 
-    static MetricsServer start(AgentConfig config, Metrics metrics, Introspection introspection) throws IOException {
+    private final HTTPServer server;
+    private final String url;
+
+    private MetricsServer(HTTPServer server, String host, boolean tls) {
+        this.server = server;
+        String reachable = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        this.url = (tls ? "https" : "http") + "://" + reachable + ":" + server.getPort() + "/metrics";
+    }
+
+    static MetricsServer start(AgentConfig config, Metrics metrics, Introspection introspection)
+            throws IOException, GeneralSecurityException {
         if (System.getProperty(NODELAY) == null) {
             System.setProperty(NODELAY, "true");
         }
-        HTTPServer server = HTTPServer.builder(metrics.properties())
+        ServerSecurity security = config.security();
+        HTTPServer.Builder builder = HTTPServer.builder(metrics.properties())
                 .hostname(config.host())
                 .port(config.port())
                 .registry(metrics.registry())
-                .defaultHandler(introspection)
-                .buildAndStart();
-        return new MetricsServer(server, config.host());
+                .defaultHandler(introspection);
+        if (security.user() != null) {
+            builder.authenticator(new Credentials(security, metrics));
+        }
+        if (security.keyStore() != null) {
+            builder.httpsConfigurator(new HttpsConfigurator(tls(security)));
+        }
+        return new MetricsServer(builder.buildAndStart(), config.host(), security.keyStore() != null);
+    }
+
+    private static SSLContext tls(ServerSecurity security) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        char[] password = security.keyStorePassword();
+        try (InputStream in = Files.newInputStream(Path.of(security.keyStore()))) {
+            keyStore.load(in, password);
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 
     /** Where to point a browser: a wildcard address is served on localhost too. */
     String url() {
-        String reachable = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        return "http://" + reachable + ":" + server.getPort() + "/metrics";
+        return url;
+    }
+
+    /** Checks scrapes' credentials, and counts those it refuses. */
+    private static final class Credentials extends BasicAuthenticator {
+        private final ServerSecurity security;
+        private final Counter refused;
+
+        Credentials(ServerSecurity security, Metrics metrics) {
+            super("flowmeter");
+            this.security = security;
+            this.refused = metrics.counter(Catalog.UNAUTHORIZED);
+        }
+
+        @Override
+        public Result authenticate(com.sun.net.httpserver.HttpExchange exchange) {
+            Result result = super.authenticate(exchange);
+            if (!(result instanceof Success)) {
+                refused.inc();
+            }
+            return result;
+        }
+
+        @Override
+        public boolean checkCredentials(String user, String password) {
+            return java.security.MessageDigest.isEqual(user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    security.user().getBytes(java.nio.charset.StandardCharsets.UTF_8)) && security.accepts(password);
+        }
     }
 }

@@ -44,15 +44,20 @@ final class Startup {
         }
         instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
 
+        config.warnings().forEach(warning -> System.err.println("flowmeter: warning: " + warning));
         String version = version();
         Metrics metrics = new Metrics(config, version);
         Introspection introspection = new Introspection(config, version, metrics);
         MetricsServer server;
         try {
             server = MetricsServer.start(config, metrics, introspection);
-        } catch (IOException unavailable) {
+        } catch (java.net.BindException taken) {
             inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
-                    + " (" + unavailable + "); choose a free one with port=PORT, or port=0 for any.");
+                    + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
+            return;
+        } catch (IOException | java.security.GeneralSecurityException unavailable) {
+            inactive("cannot start the metrics server on port " + config.port() + " of " + config.host()
+                    + " (" + unavailable + "); check the host and the TLS key store.");
             return;
         }
 

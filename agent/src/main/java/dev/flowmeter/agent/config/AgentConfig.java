@@ -21,10 +21,12 @@ public final class AgentConfig {
     private final Duration maxWorkflowAge;
     private final List<String> extensions;
     private final List<Map<String, Object>> rules;
+    private final ServerSecurity security;
+    private final List<String> warnings;
 
     AgentConfig(Map<Setting, String> values, int port, String host, TimerKind timers, Set<String> disabled,
             int maxSeries, Map<String, Integer> maxSeriesPerMetric, int maxPendingWorkflows, Duration maxWorkflowAge,
-            List<String> extensions, List<Map<String, Object>> rules) {
+            List<String> extensions, List<Map<String, Object>> rules, ServerSecurity security, List<String> warnings) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.port = port;
         this.host = host;
@@ -36,6 +38,17 @@ public final class AgentConfig {
         this.maxWorkflowAge = maxWorkflowAge;
         this.extensions = List.copyOf(extensions);
         this.rules = List.copyOf(rules);
+        this.security = security;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public ServerSecurity security() {
+        return security;
+    }
+
+    /** What the user should change, though the agent runs as configured. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** Every setting as given or defaulted, for the introspection endpoint. */

@@ -36,6 +36,7 @@ public final class ConfigParser {
 
     public AgentConfig parse(String agentArguments, Map<String, String> systemProperties, Map<String, String> environment)
             throws ConfigException {
+        List<String> warnings = new ArrayList<>();
         Map<Setting, String> given = new EnumMap<>(Setting.class);
         for (Setting setting : Setting.values()) {
             String fromEnvironment = environment.get(setting.environmentVariable());
@@ -60,6 +61,11 @@ public final class ConfigParser {
             values.put(setting, values.get(setting).trim());
         }
 
+        if (!given.getOrDefault(Setting.AUTH_PASSWORD, "").isEmpty()
+                && environment.get(Setting.AUTH_PASSWORD.environmentVariable()) == null) {
+            warnings.add("auth_password is given on the command line, where ps shows it to every user of the machine;"
+                    + " use auth_password_hash, auth_password_env or auth_password_file");
+        }
         return new AgentConfig(values,
                 port(values.get(Setting.PORT)),
                 host(values.get(Setting.HOST)),
@@ -70,7 +76,9 @@ public final class ConfigParser {
                 positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS)),
                 duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE)),
                 list(values.get(Setting.EXTENSIONS)),
-                rules(path, file.get(RULES)));
+                rules(path, file.get(RULES)),
+                ServerSecurity.of(values, environment),
+                warnings);
     }
 
     /** Splits {@code key=value,key=value}; a token without '=' continues the previous key's list. */

@@ -18,7 +18,17 @@ public enum Setting {
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
-    EXTENSIONS("extensions", "", true, "jars of client_java collectors to serve beside the agent's metrics, comma-separated");
+    EXTENSIONS("extensions", "", true, "jars of client_java collectors to serve beside the agent's metrics, comma-separated"),
+    AUTH_USER("auth_user", "", false, "user name that scrapes must give (HTTP basic authentication); needs one password source below"),
+    AUTH_PASSWORD_HASH("auth_password_hash", "", false,
+            "the password's hash: `pbkdf2:ITERATIONS:SALT:HEX` or `sha256:SALT:HEX` (`java -jar flowmeter-agent.jar hash-password` makes one)"),
+    AUTH_PASSWORD_ENV("auth_password_env", "", false, "name of an environment variable holding the password"),
+    AUTH_PASSWORD_FILE("auth_password_file", "", false, "path of a file holding the password"),
+    AUTH_PASSWORD("auth_password", "", false, "the password itself; as an argument `ps` shows it, so the agent warns"),
+    TLS_KEYSTORE("tls_keystore", "", false, "path of a PKCS12 key store: serve HTTPS with its key and certificate"),
+    TLS_KEYSTORE_PASSWORD_ENV("tls_keystore_password_env", "", false,
+            "name of an environment variable holding the key store's password"),
+    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password");
 
     private final String key;
     private final String defaultValue;

@@ -60,6 +60,8 @@ public final class Catalog {
     public static final MetricFamily UNPAIRED_WORKFLOWS = new MetricFamily("flowmeter_workflows_unpaired_total", COUNTER,
             "Workflow starts and ends that could not be paired: evicted past max_pending_workflows, expired past"
                     + " max_workflow_age, or an end whose start was not seen.", "reason");
+    public static final MetricFamily UNAUTHORIZED = new MetricFamily("flowmeter_http_unauthorized_total", COUNTER,
+            "Requests to the metrics server refused for missing or wrong credentials.");
     public static final MetricFamily INSTRUMENTED_METHODS = new MetricFamily("flowmeter_instrumented_methods", GAUGE,
             "Methods the agent has instrumented so far.", "instrumentation");
 
@@ -71,7 +73,8 @@ public final class Catalog {
             WORKFLOW_START_TIME, WORKFLOW_START_ERROR,
             API_REQUEST_TIME,
             WORKFLOW_DURATION, WORKFLOW_ACTIVE, ENGINE_STATUS,
-            FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED, UNPAIRED_WORKFLOWS, INSTRUMENTED_METHODS));
+            FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED, UNPAIRED_WORKFLOWS, INSTRUMENTED_METHODS,
+            UNAUTHORIZED));
 
     private Catalog() {}
 }

@@ -139,7 +139,7 @@ public final class Metrics {
                 .register(registry);
     }
 
-    private Counter counter(MetricFamily family) {
+    public Counter counter(MetricFamily family) {
         return Counter.builder(properties)
                 .name(family.name())
                 .help(family.help())
