@@ -25,7 +25,11 @@ class StartupFaultsTest {
         "port=-1|invalid value '-1' for 'port'",
         "port=http|invalid value 'http' for 'port'",
         "timers=quantiles|invalid value 'quantiles' for 'timers'",
-        "disable=nothing|invalid value 'nothing' for 'disable'"})
+        "disable=nothing|invalid value 'nothing' for 'disable'",
+        "port=9464,port=9465|'port' is given twice",
+        "tls_keystore=/no/such/server.p12,tls_keystore_password_file=/no/such/password|'/no/such/password'",
+        "auth_user=prometheus|no password source is given",
+        "config=/no/such/flowmeter.yaml|'/no/such/flowmeter.yaml' cannot be read"})
     void aBadArgumentLeavesTheApplicationRunning(String arguments, String expected) throws Exception {
         try (InstrumentedJvm jvm = InstrumentedJvm.fixture(arguments, PlainApp.class)) {
             assertRunsAndExitsNormally(jvm);

@@ -104,7 +104,7 @@ final class ConductorApiServer implements AutoCloseable {
                     uri = START_WORKFLOW;
                     reply = startWorkflow(exchange);
                 } else if (method.equals("GET") && path.equals("/stats")) {
-                    reply = Reply.json(200, mapper.writeValueAsBytes(stats.snapshot(engine.isPaused(), engine.queuedTasks())), null);
+                    reply = Reply.json(200, mapper.writeValueAsBytes(stats.snapshot(engine.isPaused(), engine.queuedTasks(), engine.tasksInProgress())), null);
                 } else if (method.equals("POST") && path.equals("/engine/pause")) {
                     engine.pause();
                     reply = Reply.text(200, "PAUSED", null);

@@ -148,6 +148,17 @@ final class Engine {
         return NAME;
     }
 
+    /** Tasks handed to a worker whose result has not come back yet. */
+    synchronized int tasksInProgress() {
+        int inProgress = 0;
+        for (TaskRun task : tasks.values()) {
+            if (task.status == Task.Status.IN_PROGRESS) {
+                inProgress++;
+            }
+        }
+        return inProgress;
+    }
+
     /** Tasks waiting in the queues for a worker. */
     synchronized int queuedTasks() {
         int queued = 0;

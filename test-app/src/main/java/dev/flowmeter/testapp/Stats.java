@@ -37,7 +37,8 @@ import java.util.TreeMap;
  *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
  *   "all_finished": true,                      // all expected workflows started, and every started one finished
  *   "in_flight": 0,                            // started but not yet finished workflows
- *   "queued": 0                                // tasks waiting in the engine's queues for a worker
+ *   "queued": 0,                               // tasks waiting in the engine's queues for a worker
+ *   "tasks_in_progress": 0                     // tasks handed to a worker whose result has not come back
  * }
  * </pre>
  *
@@ -116,7 +117,7 @@ final class Stats {
         }
     }
 
-    synchronized Map<String, Object> snapshot(boolean paused, int queued) {
+    synchronized Map<String, Object> snapshot(boolean paused, int queued, int tasksInProgress) {
         long startedCount = sum(started.values());
         long inFlight = startedCount - sum(completed.values()) - sum(failed.values());
         // Workflows started by other clients count too, so more than expected can have been started.
@@ -140,7 +141,8 @@ final class Stats {
                 "api", apiJson,
                 "all_finished", allStarted && inFlight == 0,
                 "in_flight", inFlight,
-                "queued", queued);
+                "queued", queued,
+                "tasks_in_progress", tasksInProgress);
     }
 
     private static Map<String, Long> zeros(Collection<String> keys) {

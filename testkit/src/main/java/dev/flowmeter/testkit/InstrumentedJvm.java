@@ -25,7 +25,7 @@ public final class InstrumentedJvm implements AutoCloseable {
     public static final Path TEST_APP_JAR = Path.of(System.getProperty("flowmeter.test-app.jar",
             "../test-app/target/flowmeter-test-app.jar"));
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern AGENT_URL = Pattern.compile("serving metrics at (http://\\S+/metrics)");
+    private static final Pattern AGENT_URL = Pattern.compile("serving metrics at (https?://\\S+/metrics)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
@@ -43,6 +43,24 @@ public final class InstrumentedJvm implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments), "-jar", TEST_APP_JAR.toString()));
         command.addAll(List.of(appArguments));
         return new InstrumentedJvm(command);
+    }
+
+    /** test-app without the agent, for a test that attaches it later. */
+    public static InstrumentedJvm uninstrumentedTestApp(String... appArguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", TEST_APP_JAR.toString()));
+        command.addAll(List.of(appArguments));
+        return new InstrumentedJvm(command);
+    }
+
+    /** {@code java -jar flowmeter-agent.jar arguments...}, the agent's command line, run to its end. */
+    public static InstrumentedJvm agentCommand(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", AGENT_JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        return new InstrumentedJvm(command);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** Runs {@code mainClass} from the test class path, which holds the fixtures and their libraries. */
