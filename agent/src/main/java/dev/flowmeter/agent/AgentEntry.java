@@ -22,8 +22,8 @@ public final class AgentEntry {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation) {
         if (started) {
-            System.err.println("flowmeter: already running in this JVM, serving metrics at "
-                    + System.getProperty(Cli.URL_PROPERTY, "(nowhere: it is inactive)") + "; nothing changed");
+            System.err.println("flowmeter: already running in this JVM, "
+                    + System.getProperty(Cli.URL_PROPERTY, "inactive") + "; nothing changed");
             return;
         }
         started = true;

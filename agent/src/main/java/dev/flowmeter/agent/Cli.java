@@ -14,7 +14,7 @@ import java.net.URISyntaxException;
  */
 public final class Cli {
 
-    /** Set in a JVM where the agent serves metrics, to its URL: how a second attach knows it is there. */
+    /** Set in a JVM where the agent runs, to where its metrics go: how a second attach knows it is there. */
     static final String URL_PROPERTY = "dev.flowmeter.agent.url";
     /** Set in a JVM where the agent was loaded and is inactive, to the reason. */
     static final String INACTIVE_PROPERTY = "dev.flowmeter.agent.inactive";
@@ -58,7 +58,7 @@ public final class Cli {
         try {
             String url = vm.getSystemProperties().getProperty(URL_PROPERTY);
             if (url != null) {
-                out.println("flowmeter is already attached to " + pid + ", serving metrics at " + url + "; nothing changed");
+                out.println("flowmeter is already attached to " + pid + ", " + url + "; nothing changed");
                 return 0;
             }
             vm.loadAgent(agentJar(), arguments);
@@ -68,7 +68,7 @@ public final class Cli {
                         + vm.getSystemProperties().getProperty(INACTIVE_PROPERTY, "see that JVM's standard error"));
                 return 1;
             }
-            out.println("flowmeter attached to " + pid + ": serving metrics at " + url);
+            out.println("flowmeter attached to " + pid + ": " + url);
             return 0;
         } catch (Exception failed) {
             err.println("flowmeter: attaching to " + pid + " failed: " + failed);

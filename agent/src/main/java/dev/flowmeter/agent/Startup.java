@@ -9,6 +9,7 @@ import dev.flowmeter.agent.probe.Installer;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.InstrumentationState;
 import dev.flowmeter.agent.probe.RuleParser;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -48,9 +49,21 @@ final class Startup {
         String version = version();
         Metrics metrics = new Metrics(config, version);
         Introspection introspection = new Introspection(config, version, metrics);
-        MetricsServer server;
+        String serving;
         try {
-            server = MetricsServer.start(config, metrics, introspection);
+            if (config.jvm()) {
+                JvmMetrics.builder(metrics.properties()).register(metrics.registry());
+            }
+            List<String> outputs = new ArrayList<>();
+            if (config.port() != AgentConfig.NO_SERVER) {
+                outputs.add("serving metrics at " + MetricsServer.start(config, metrics, introspection).url());
+            }
+            String exported = PeriodicExports.start(config, metrics.registry());
+            if (exported != null) {
+                outputs.add("writing metrics to " + exported);
+            }
+            serving = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
+                    : String.join(", ", outputs);
         } catch (java.net.BindException taken) {
             inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
                     + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
@@ -78,8 +91,8 @@ final class Startup {
         introspection.add(Installer.install(jvm, metrics, enabled));
         introspection.add(disabled);
         Extensions.load(config.extensions(), metrics, introspection);
-        System.setProperty(Cli.URL_PROPERTY, server.url());
-        System.err.println("flowmeter " + version + ": serving metrics at " + server.url()
+        System.setProperty(Cli.URL_PROPERTY, serving);
+        System.err.println("flowmeter " + version + ": " + serving
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }
 

@@ -10,6 +10,10 @@ import java.util.Set;
 
 /** The configuration in effect, after every source has been read and checked. */
 public final class AgentConfig {
+
+    /** The port when no metrics server is wanted ({@code port=off}). */
+    public static final int NO_SERVER = -1;
+
     private final Map<Setting, String> values;
     private final int port;
     private final String host;
@@ -23,10 +27,18 @@ public final class AgentConfig {
     private final List<Map<String, Object>> rules;
     private final ServerSecurity security;
     private final List<String> warnings;
+    private final boolean jvm;
+    private final String textfile;
+    private final Duration textfileInterval;
+    private final String pushgateway;
+    private final String job;
+    private final Duration pushgatewayInterval;
 
     AgentConfig(Map<Setting, String> values, int port, String host, TimerKind timers, Set<String> disabled,
             int maxSeries, Map<String, Integer> maxSeriesPerMetric, int maxPendingWorkflows, Duration maxWorkflowAge,
-            List<String> extensions, List<Map<String, Object>> rules, ServerSecurity security, List<String> warnings) {
+            List<String> extensions, List<Map<String, Object>> rules, ServerSecurity security, List<String> warnings,
+            boolean jvm, String textfile, Duration textfileInterval, String pushgateway, String job,
+            Duration pushgatewayInterval) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.port = port;
         this.host = host;
@@ -40,6 +52,38 @@ public final class AgentConfig {
         this.rules = List.copyOf(rules);
         this.security = security;
         this.warnings = List.copyOf(warnings);
+        this.jvm = jvm;
+        this.textfile = textfile;
+        this.textfileInterval = textfileInterval;
+        this.pushgateway = pushgateway;
+        this.job = job;
+        this.pushgatewayInterval = pushgatewayInterval;
+    }
+
+    public boolean jvm() {
+        return jvm;
+    }
+
+    /** The file to write the metrics to, or empty. */
+    public String textfile() {
+        return textfile;
+    }
+
+    public Duration textfileInterval() {
+        return textfileInterval;
+    }
+
+    /** The Pushgateway's URL, or empty. */
+    public String pushgateway() {
+        return pushgateway;
+    }
+
+    public String job() {
+        return job;
+    }
+
+    public Duration pushgatewayInterval() {
+        return pushgatewayInterval;
     }
 
     public ServerSecurity security() {

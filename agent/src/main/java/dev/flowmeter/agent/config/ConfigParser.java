@@ -25,6 +25,7 @@ public final class ConfigParser {
     static final String RULES = "rules";
     static final String MAX_SERIES_PER_METRIC = "max_series_per_metric";
 
+    private static final String NO_PORT = "off";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final Set<String> instrumentations;
@@ -67,7 +68,7 @@ public final class ConfigParser {
                     + " use auth_password_hash, auth_password_env or auth_password_file");
         }
         return new AgentConfig(values,
-                port(values.get(Setting.PORT)),
+                values.get(Setting.PORT).equals(NO_PORT) ? AgentConfig.NO_SERVER : port(values.get(Setting.PORT)),
                 host(values.get(Setting.HOST)),
                 timers(values.get(Setting.TIMERS)),
                 disabled(values.get(Setting.DISABLE)),
@@ -78,7 +79,13 @@ public final class ConfigParser {
                 list(values.get(Setting.EXTENSIONS)),
                 rules(path, file.get(RULES)),
                 ServerSecurity.of(values, environment),
-                warnings);
+                warnings,
+                bool(Setting.JVM, values.get(Setting.JVM)),
+                values.get(Setting.TEXTFILE),
+                duration(Setting.TEXTFILE_INTERVAL, values.get(Setting.TEXTFILE_INTERVAL)),
+                pushgateway(values.get(Setting.PUSHGATEWAY)),
+                job(values.get(Setting.JOB)),
+                duration(Setting.PUSHGATEWAY_INTERVAL, values.get(Setting.PUSHGATEWAY_INTERVAL)));
     }
 
     /** Splits {@code key=value,key=value}; a token without '=' continues the previous key's list. */
@@ -228,6 +235,27 @@ public final class ConfigParser {
             }
         }
         throw invalid(setting, value, "a positive duration such as 90s, 30m, 24h or 7d");
+    }
+
+    private static boolean bool(Setting setting, String value) throws ConfigException {
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw invalid(setting, value, "true or false");
+    }
+
+    private static String pushgateway(String value) throws ConfigException {
+        if (value.isEmpty() || value.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        }
+        throw invalid(Setting.PUSHGATEWAY, value, "an http:// or https:// URL, such as http://pushgateway:9091");
+    }
+
+    private static String job(String value) throws ConfigException {
+        if (value.matches("[A-Za-z0-9_.:-]{1,100}")) {
+            return value;
+        }
+        throw invalid(Setting.JOB, value, "a job name of letters, digits and _ . : -");
     }
 
     private static String host(String value) throws ConfigException {

@@ -5,12 +5,19 @@ package dev.flowmeter.agent.config;
  * enum by a test, so the two cannot drift.
  */
 public enum Setting {
-    PORT("port", "9464", false, "port of the metrics server; 0 picks a free one"),
+    PORT("port", "9464", false, "port of the metrics server; 0 picks a free one; `off` serves none (for `textfile` or `pushgateway` alone)"),
     HOST("host", "0.0.0.0", false, "address the metrics server binds to; 127.0.0.1 keeps it local"),
     TIMERS("timers", "histogram", false,
             "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
                     + " over a sliding window of the last 1024 observations"),
     DISABLE("disable", "", true, "instrumentations to switch off, comma-separated"),
+    JVM("jvm", "false", false, "`true` adds client_java's JVM metrics (memory, GC, threads, classes, ...)"),
+    TEXTFILE("textfile", "", false,
+            "path of a file to write the metrics to, atomically, for node_exporter's textfile collector"),
+    TEXTFILE_INTERVAL("textfile_interval", "10s", false, "how often `textfile` is written; once more when the JVM exits"),
+    PUSHGATEWAY("pushgateway", "", false, "URL of a Pushgateway, such as http://pushgateway:9091, to push the metrics to"),
+    JOB("job", "flowmeter", false, "the job name the metrics are pushed under; the instance is the host name"),
+    PUSHGATEWAY_INTERVAL("pushgateway_interval", "10s", false, "how often the metrics are pushed; once more when the JVM exits"),
     CONFIG("config", "", false, "path of a YAML file with settings and rules; the settings above win over it"),
     MAX_SERIES("max_series", "2000", false,
             "label sets per metric; further ones are recorded under `_other_` and counted"),
