@@ -97,6 +97,7 @@ final class Engine {
             switch (result.getStatus()) {
                 case COMPLETED -> {
                     task.status = Task.Status.COMPLETED;
+                    stats.taskFinished(task.type);
                     WorkflowRun workflow = task.workflow;
                     if (task.position + 1 < WORKFLOWS.get(workflow.type).size()) {
                         schedule(workflow, task.position + 1);
@@ -106,6 +107,7 @@ final class Engine {
                 }
                 case FAILED, FAILED_WITH_TERMINAL_ERROR -> {
                     task.status = Task.Status.valueOf(result.getStatus().name());
+                    stats.taskFinished(task.type);
                     finish(task.workflow, Outcome.FAILED);
                 }
                 case IN_PROGRESS -> {

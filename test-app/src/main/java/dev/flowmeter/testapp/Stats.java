@@ -32,7 +32,10 @@ import java.util.TreeMap;
  *     "updates": {"charge_payment": 115, ...},  // update requests (POST /tasks, /tasks/update-v2) for known tasks,
  *                                              // including those answered with an injected 500
  *     "polls":   {"charge_payment": 85, ...},   // batch poll requests, including empty and failed (500) ones
- *     "paused":  {"render_report": 5, ...}      // polls skipped because the worker said it was paused
+ *     "paused":  {"render_report": 5, ...},     // polls skipped because the worker said it was paused
+ *     "finished": {"charge_payment": 105, ...}  // tasks ended by their result, as the server saw it: one per
+ *                                              // execution, wherever the workers run (executions and paused
+ *                                              // are counted by the workers, so only in --mode all)
  *   },
  *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
  *   "all_finished": true,                      // all expected workflows started, and every started one finished
@@ -60,6 +63,7 @@ final class Stats {
     private final Map<String, Long> updates = zeros(Engine.TASK_TYPES);
     private final Map<String, Long> polls = zeros(Engine.TASK_TYPES);
     private final Map<String, Long> pausedPolls = zeros(Engine.TASK_TYPES);
+    private final Map<String, Long> finishedTasks = zeros(Engine.TASK_TYPES);
     private final Map<ApiCall, Long> api = new TreeMap<>(Comparator.comparing(ApiCall::uri)
             .thenComparing(ApiCall::method).thenComparingInt(ApiCall::status));
 
@@ -84,6 +88,11 @@ final class Stats {
     /** A start request for a workflow type the engine does not know. */
     synchronized void workflowRejected(String workflowType) {
         rejected.merge(workflowType, 1L, Long::sum);
+    }
+
+    /** A task's result came back and ended it: what the server knows of executions, wherever the workers run. */
+    synchronized void taskFinished(String taskType) {
+        finishedTasks.merge(taskType, 1L, Long::sum);
     }
 
     /** A worker said it was paused, so its poll was skipped. */
@@ -137,7 +146,8 @@ final class Stats {
                 "workflows", ordered("started", new TreeMap<>(started), "completed", new TreeMap<>(completed),
                         "failed", new TreeMap<>(failed), "rejected", new TreeMap<>(rejected)),
                 "tasks", ordered("executions", executionsJson, "updates", new TreeMap<>(updates),
-                        "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls)),
+                        "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls),
+                        "finished", new TreeMap<>(finishedTasks)),
                 "api", apiJson,
                 "all_finished", allStarted && inFlight == 0,
                 "in_flight", inFlight,

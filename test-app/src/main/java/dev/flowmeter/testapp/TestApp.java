@@ -18,7 +18,13 @@ public final class TestApp implements AutoCloseable {
             "  --api-port P    port of the Conductor API at /api, 0 for any free port (default 8080)",
             "  --fail-rate F   fraction of charge_payment executions that fail (default 0.2)",
             "  --seed S        seed of all random decisions (default 42)",
-            "  --api-fail-every N  answer every Nth task poll and task update with HTTP 500, 0 for never (default 50)");
+            "  --api-fail-every N  answer every Nth task poll and task update with HTTP 500, 0 for never (default 50)",
+            "  --mode M        all: server, load and workers in this JVM (default); server: the engine, its API and",
+            "                  the load, for workers in other JVMs; workers: only workers, polling --server",
+            "  --server URL    the Conductor API the workers poll, such as http://host:8080/api (--mode workers)");
+
+    /** What runs in this JVM: one server with several worker JVMs is how Conductor deployments grow. */
+    enum Mode { ALL, SERVER, WORKERS }
 
     private final Engine engine;
     private final ConductorApiServer server;
@@ -27,20 +33,31 @@ public final class TestApp implements AutoCloseable {
 
     private TestApp(Options options) throws IOException {
         Stats stats = new Stats(options.workflows);
-        engine = new Engine(stats);
-        engine.launch();
-        server = new ConductorApiServer(options.apiPort, engine, stats, options.apiFailEvery);
-        String apiUrl = "http://localhost:" + port() + ConductorApiServer.BASE_PATH;
-        System.out.println("test-app: Conductor API at " + apiUrl);
-        workers = new Workers(apiUrl, stats, options.seed, options.failRate);
-        loadDriver = new LoadDriver(apiUrl, options.seed);
-        if (options.workflows == null) {
+        String apiUrl = options.server;
+        if (options.mode == Mode.WORKERS) {
+            engine = null;
+            server = null;
+            loadDriver = null;
+        } else {
+            engine = new Engine(stats);
+            engine.launch();
+            server = new ConductorApiServer(options.apiPort, engine, stats, options.apiFailEvery);
+            apiUrl = "http://localhost:" + port() + ConductorApiServer.BASE_PATH;
+            System.out.println("test-app: Conductor API at " + apiUrl);
+            loadDriver = new LoadDriver(apiUrl, options.seed);
+        }
+        workers = options.mode == Mode.SERVER ? null : new Workers(apiUrl, stats, options.seed, options.failRate);
+        if (options.mode == Mode.WORKERS) {
+            System.out.println("test-app: workers polling " + apiUrl);
+        } else if (options.workflows == null) {
             loadDriver.startSteadyLoad();
         } else if (options.workflows > 0) {
             int count = options.workflows;
-            // Stopped workers make every count final, so that metrics can be compared with the stats.
             loadDriver.startWorkflows(count, engine, () -> {
-                workers.stop();
+                // Stopped workers make every count final, so that metrics can be compared with the stats.
+                if (workers != null) {
+                    workers.stop();
+                }
                 System.out.println("test-app: all " + count + " workflows finished");
             });
         }
@@ -68,23 +85,37 @@ public final class TestApp implements AutoCloseable {
         return new TestApp(Options.parse(args));
     }
 
+    private static Mode parseMode(String value) {
+        for (Mode mode : Mode.values()) {
+            if (mode.name().equalsIgnoreCase(value)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("--mode takes all, server or workers, not " + value);
+    }
+
     public int port() {
         return server.port();
     }
 
     @Override
     public void close() {
-        loadDriver.close();
-        workers.close();
-        server.close();
-        engine.shutdown();
+        if (loadDriver != null) {
+            loadDriver.close();
+            server.close();
+            engine.shutdown();
+        }
+        if (workers != null) {
+            workers.close();
+        }
     }
 
     /** @param workflows null for a steady load */
-    private record Options(Integer workflows, int apiPort, double failRate, long seed, int apiFailEvery) {
+    private record Options(Integer workflows, int apiPort, double failRate, long seed, int apiFailEvery, Mode mode,
+            String server) {
 
         private static final Set<String> NAMES = Set.of("--workflows", "--api-port", "--fail-rate", "--seed",
-                "--api-fail-every");
+                "--api-fail-every", "--mode", "--server");
 
         static Options parse(String[] args) {
             Integer workflows = null;
@@ -92,6 +123,8 @@ public final class TestApp implements AutoCloseable {
             double failRate = 0.2;
             long seed = 42;
             int apiFailEvery = 50;
+            Mode mode = Mode.ALL;
+            String server = null;
             for (int i = 0; i < args.length; i += 2) {
                 String name = args[i];
                 if (!NAMES.contains(name)) {
@@ -107,6 +140,8 @@ public final class TestApp implements AutoCloseable {
                         case "--api-port" -> apiPort = Integer.parseInt(value);
                         case "--fail-rate" -> failRate = Double.parseDouble(value);
                         case "--api-fail-every" -> apiFailEvery = Integer.parseInt(value);
+                        case "--mode" -> mode = parseMode(value);
+                        case "--server" -> server = value;
                         default -> seed = Long.parseLong(value);
                     }
                 } catch (NumberFormatException e) {
@@ -118,7 +153,10 @@ public final class TestApp implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "--workflows must be >= 0, --api-port 0..65535, --fail-rate 0..1, --api-fail-every >= 0");
             }
-            return new Options(workflows, apiPort, failRate, seed, apiFailEvery);
+            if ((mode == Mode.WORKERS) != (server != null)) {
+                throw new IllegalArgumentException("--mode workers needs --server URL, and only it takes one");
+            }
+            return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server);
         }
     }
 }
