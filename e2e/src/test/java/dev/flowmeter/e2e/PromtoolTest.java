@@ -32,13 +32,8 @@ class PromtoolTest {
 
     private static final String ALERTS = "src/prometheus/flowmeter-alerts.yml";
     private static final String ALERT_TESTS = "src/prometheus/flowmeter-alerts.test.yml";
-    private static final String DASHBOARD = "src/grafana/flowmeter-dashboard.json";
+    private static final String DASHBOARD = Dashboard.PATH;
     private static final String DATASOURCE = "${DS_PROMETHEUS}";
-    /** Grafana's interval variables, which stand for a duration. */
-    private static final Pattern INTERVAL_VARIABLE = Pattern.compile("\\$(__rate_interval|__interval|__range)\\b"
-            + "|\\$\\{(__rate_interval|__interval|__range)}");
-    /** Any other dashboard variable, {@code $name}, {@code ${name}} or {@code ${name:format}}. */
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{\\w+(:\\w+)?}|\\$\\w+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -89,25 +84,15 @@ class PromtoolTest {
         ObjectNode group = rulesFile.putArray("groups").addObject().put("name", "flowmeter-dashboard");
         ArrayNode rules = group.putArray("rules");
         List<String> origins = new ArrayList<>();
-        List<JsonNode> panels = new ArrayList<>();
-        collectPanels(dashboard.path("panels"), panels);
-        for (JsonNode panel : panels) {
-            if (panel.path("type").asText().equals("row")) {
-                continue;
-            }
-            String title = panel.path("title").asText();
-            assertEquals(DATASOURCE, panel.at("/datasource/uid").asText(), "datasource of panel " + title);
-            assertTrue(panel.path("targets").size() > 0, "panel " + title + " has no targets");
-            for (JsonNode target : panel.path("targets")) {
-                String expr = target.path("expr").asText();
-                String origin = "panel " + panel.path("id") + " '" + title + "' target " + target.path("refId").asText();
-                assertFalse(expr.isBlank(), origin + " has no expr");
-                assertEquals(DATASOURCE, target.at("/datasource/uid").asText(), "datasource of " + origin);
-                assertTrue(expr.contains("job=~\"$job\"") && expr.contains("instance=~\"$instance\""),
-                        origin + " does not select $job and $instance: " + expr);
-                rules.addObject().put("record", "dashboard:rule_" + origins.size()).put("expr", promql(expr));
-                origins.add(origin + ": " + expr);
-            }
+        for (Dashboard.Target target : Dashboard.targets(dashboard)) {
+            String title = target.panel().path("title").asText();
+            assertEquals(DATASOURCE, target.panel().at("/datasource/uid").asText(), "datasource of panel " + title);
+            assertFalse(target.expr().isBlank(), target.origin() + " has no expr");
+            assertEquals(DATASOURCE, target.target().at("/datasource/uid").asText(), "datasource of " + target.origin());
+            assertTrue(target.expr().contains("job=~\"$job\"") && target.expr().contains("instance=~\"$instance\""),
+                    target.origin() + " does not select $job and $instance: " + target.expr());
+            rules.addObject().put("record", "dashboard:rule_" + origins.size()).put("expr", Dashboard.promql(target.expr()));
+            origins.add(target.origin() + ": " + target.expr());
         }
         assertTrue(origins.size() >= 10, "too few dashboard queries: " + origins);
         Path rulesPath = temp.resolve("dashboard-rules.yml");
@@ -131,19 +116,6 @@ class PromtoolTest {
             Promtool.Result result = Promtool.runWithInput(metrics, "check", "metrics");
             assertEquals(new Promtool.Result(0, ""), result,
                     "promtool check metrics on the agent's /metrics: " + result + "\nscrape:\n" + metrics);
-        }
-    }
-
-    /** A Grafana expression as plain PromQL: durations for interval variables, a match-all regex for the rest. */
-    static String promql(String expr) {
-        String withIntervals = INTERVAL_VARIABLE.matcher(expr).replaceAll("5m");
-        return VARIABLE.matcher(withIntervals).replaceAll(Matcher.quoteReplacement(".*"));
-    }
-
-    private static void collectPanels(JsonNode panels, List<JsonNode> into) {
-        for (JsonNode panel : panels) {
-            into.add(panel);
-            collectPanels(panel.path("panels"), into); // the panels of a collapsed row
         }
     }
 
