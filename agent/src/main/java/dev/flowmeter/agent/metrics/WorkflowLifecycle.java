@@ -77,6 +77,17 @@ public final class WorkflowLifecycle {
         gauge.inc();
     }
 
+    /** Forgets a workflow whose start failed after it was opened: it never ran, so it has no duration. */
+    public void abandoned(String workflowId) {
+        Pending start;
+        synchronized (pending) {
+            start = pending.remove(workflowId);
+        }
+        if (start != null) {
+            start.active.dec();
+        }
+    }
+
     public void ended(String workflowId, String status, long endNanos) {
         Pending start;
         synchronized (pending) {

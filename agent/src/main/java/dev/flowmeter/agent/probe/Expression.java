@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * A path from an instrumented call to a value: a root ({@code this}, {@code argN},
- * {@code return}, {@code thrown}) followed by {@code .name} or {@code .name()} steps. A step
+ * {@code return}, {@code thrown}) followed by {@code .name} or {@code .name()} steps; or a literal
+ * in single quotes, such as {@code 'job'}, for a value the call does not carry. A step
  * {@code .name} tries the method {@code name()}, then the getters {@code getName()} and
  * {@code isName()}, then a field. Each step is resolved once per receiver class into a
  * method handle, cached in a {@link ClassValue} (which keeps no class loader alive); evaluation
@@ -27,25 +28,33 @@ public final class Expression implements LabelSource {
     private static final Pattern STEP = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\(\\))?");
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
 
-    private enum Root { THIS, ARGUMENT, RETURN, THROWN }
+    private enum Root { THIS, ARGUMENT, RETURN, THROWN, LITERAL }
 
     private final String text;
     private final Root root;
     private final int argumentIndex;
     private final Step[] steps;
+    private final String literal;
 
-    private Expression(String text, Root root, int argumentIndex, Step[] steps) {
+    private Expression(String text, Root root, int argumentIndex, Step[] steps, String literal) {
         this.text = text;
         this.root = root;
         this.argumentIndex = argumentIndex;
         this.steps = steps;
+        this.literal = literal;
     }
 
     public static Expression parse(String text) {
+        String trimmed = text.trim();
+        if (trimmed.length() >= 2 && trimmed.startsWith("'") && trimmed.endsWith("'")) {
+            return new Expression(text, Root.LITERAL, NO_ARGUMENT, new Step[0],
+                    LabelValues.of(trimmed.substring(1, trimmed.length() - 1)));
+        }
         String[] parts = text.trim().split("\\.", -1);
         Matcher rootMatch = ROOT.matcher(parts[0]);
         if (!rootMatch.matches()) {
-            throw new ExpressionException("expression '" + text + "' must start with this, return, thrown or arg0..arg9");
+            throw new ExpressionException("expression '" + text
+                    + "' must start with this, return, thrown or arg0..arg9, or be a literal in single quotes");
         }
         Root root;
         int argumentIndex = NO_ARGUMENT;
@@ -64,12 +73,17 @@ public final class Expression implements LabelSource {
             }
             steps.add(new Step(text, parts[i].replace("()", ""), step.group(1) != null));
         }
-        return new Expression(text, root, argumentIndex, steps.toArray(new Step[0]));
+        return new Expression(text, root, argumentIndex, steps.toArray(new Step[0]), null);
     }
 
     @Override
     public int argumentIndex() {
         return argumentIndex;
+    }
+
+    @Override
+    public boolean readsOutcome() {
+        return root == Root.RETURN || root == Root.THROWN;
     }
 
     @Override
@@ -83,7 +97,8 @@ public final class Expression implements LabelSource {
             case THIS: value = self; break;
             case ARGUMENT: value = argument; break;
             case RETURN: value = returned; break;
-            default: value = thrown;
+            case THROWN: value = thrown; break;
+            default: return literal;
         }
         for (Step step : steps) {
             if (value == null) {

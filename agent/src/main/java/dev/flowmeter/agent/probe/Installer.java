@@ -2,6 +2,7 @@ package dev.flowmeter.agent.probe;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -99,7 +100,10 @@ public final class Installer {
         if (rule.onConstructors()) {
             return isConstructor();
         }
-        ElementMatcher.Junction<MethodDescription> methods = named(rule.methodName()).and(not(isAbstract()));
+        // A bridge method (a generic method's erased twin) forwards to the method it bridges, which is
+        // instrumented itself: instrumenting both would record every call twice.
+        ElementMatcher.Junction<MethodDescription> methods = named(rule.methodName()).and(not(isAbstract()))
+                .and(not(isBridge()));
         if (rule.parameterCount() != Rule.ANY_PARAMETERS) {
             methods = methods.and(takesArguments(rule.parameterCount()));
         }

@@ -12,4 +12,9 @@ public interface LabelSource {
     default int argumentIndex() {
         return NO_ARGUMENT;
     }
+
+    /** Whether this source reads the call's return value or what it threw, so is known only when it ends. */
+    default boolean readsOutcome() {
+        return false;
+    }
 }

@@ -113,7 +113,8 @@ public final class RuleParser {
             rule.onlyLabels(labels, Set.of(Role.OUTCOME_LABEL));
             LabelSource id = sources.of(rule.expression("id"));
             LabelSource status = labels.containsKey(Role.OUTCOME_LABEL) ? sources.of(labels.get(Role.OUTCOME_LABEL)) : null;
-            return context -> new WorkflowEndProbe(context, id, status);
+            Condition when = rule.condition("when", sources);
+            return context -> new WorkflowEndProbe(context, id, status, when);
         }
         if (roleName.equals(API_RESPONSE)) {
             rule.onlyLabels(labels, Set.of());
@@ -340,15 +341,21 @@ public final class RuleParser {
             }
         }
 
-        /** {@code {value: EXPRESSION, in: [V, ...]}}, or null when absent. */
+        /**
+         * {@code {value: EXPRESSION, in: [V, ...]}}, or {@code true} for a condition that always holds
+         * (a method that reports a failure), or null when absent.
+         */
         Condition condition(String key, Sources sources) throws RuleException {
             Object value = yaml.get(key);
             if (value == null) {
                 return null;
             }
+            if (Boolean.TRUE.equals(value)) {
+                return Condition.ALWAYS;
+            }
             Map<?, ?> map = value instanceof Map ? (Map<?, ?>) value : Map.of();
             if (!(map.get("value") instanceof String) || !(map.get("in") instanceof List) || map.size() != 2) {
-                throw invalid("has '" + key + ": " + value + "'; give {value: EXPRESSION, in: [VALUE, ...]}");
+                throw invalid("has '" + key + ": " + value + "'; give {value: EXPRESSION, in: [VALUE, ...]} or true");
             }
             List<String> values = new ArrayList<>();
             for (Object item : (List<?>) map.get("in")) {
@@ -454,6 +461,11 @@ public final class RuleParser {
                 @Override
                 public int argumentIndex() {
                     return index;
+                }
+
+                @Override
+                public boolean readsOutcome() {
+                    return source.readsOutcome();
                 }
             };
         }

@@ -23,6 +23,11 @@ final class ThreadLabel {
             public int argumentIndex() {
                 return source.argumentIndex();
             }
+
+            @Override
+            public boolean readsOutcome() {
+                return source.readsOutcome();
+            }
         };
     }
 

@@ -7,7 +7,10 @@ import dev.flowmeter.agent.metrics.WorkflowLifecycle;
 
 /**
  * Times a call and records it in its role's families: timer by outcome, call count, errors by
- * exception. A workflow start with an id also opens the workflow's lifecycle.
+ * exception. A workflow start with an id also opens the workflow's lifecycle: when the call begins
+ * if its id and type are known then, since the workflow may end before the start call returns (an
+ * engine that runs a workflow through within the call that starts it), and is forgotten if the
+ * call throws; else when the call returns.
  */
 final class TimedProbe extends RuleProbe {
 
@@ -21,6 +24,7 @@ final class TimedProbe extends RuleProbe {
     private final CallScope scope;
     private final LabelSource workflowId;
     private final WorkflowLifecycle workflows;
+    private final boolean opensOnEnter;
 
     TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
             LabelSource workflowId) {
@@ -32,6 +36,7 @@ final class TimedProbe extends RuleProbe {
         this.scope = scope;
         this.workflowId = workflowId;
         this.workflows = workflowId == null ? null : context.metrics().workflows();
+        this.opensOnEnter = workflowId != null && !workflowId.readsOutcome() && !labels[0].readsOutcome();
     }
 
     @Override
@@ -44,7 +49,12 @@ final class TimedProbe extends RuleProbe {
             // progress takes its labels from the arguments and the object.
             series(labels, index, self, argument, null, null).begin();
         }
-        return System.nanoTime();
+        long entered = System.nanoTime();
+        if (opensOnEnter) {
+            workflows.started(workflowId.value(self, argument, null, null), labels[0].value(self, argument, null, null),
+                    entered);
+        }
+        return entered;
     }
 
     @Override
@@ -56,7 +66,9 @@ final class TimedProbe extends RuleProbe {
             }
             boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
             series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
-            if (workflows != null && thrown == null) {
+            if (workflows != null && opensOnEnter && thrown != null) {
+                workflows.abandoned(workflowId.value(self, argument, null, null));
+            } else if (workflows != null && !opensOnEnter && thrown == null) {
                 workflows.started(workflowId.value(self, argument, returned, null),
                         labels[0].value(self, argument, returned, null), entered);
             }
