@@ -30,7 +30,7 @@ class RulesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private InstrumentedJvm app;
-    private final Map<String, Long> truth = new HashMap<>();
+    private Map<String, Long> truth;
     private Scrape scrape;
 
     @BeforeAll
@@ -38,12 +38,7 @@ class RulesTest {
         app = InstrumentedJvm.fixture("port=0,config=" + RULES, RulesApp.class);
         assertEquals("classes loaded by child", app.awaitStdout(Pattern.compile("^classes loaded by"), TIMEOUT));
         app.awaitStdout(Pattern.compile("^pools "), TIMEOUT);
-        for (String line : app.stdout()) {
-            if (line.startsWith("truth ")) {
-                int last = line.lastIndexOf(' ');
-                truth.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
-            }
-        }
+        truth = app.truth();
         scrape = app.scrape();
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -174,6 +176,32 @@ public final class InstrumentedJvm implements AutoCloseable {
 
     public Scrape scrape() throws IOException, InterruptedException {
         return Scrape.parse(get(metricsUrl()));
+    }
+
+    /**
+     * Scrapes until {@code done} holds of a scrape or {@code timeout} passes, for what the agent
+     * records a moment after the application counted it; the caller asserts on the scrape returned.
+     */
+    public Scrape scrapeUntil(Predicate<Scrape> done, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Scrape scrape = scrape();
+        while (!done.test(scrape) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            scrape = scrape();
+        }
+        return scrape;
+    }
+
+    /** What the application counted itself, from its {@code truth KEY COUNT} lines so far. */
+    public Map<String, Long> truth() {
+        Map<String, Long> truth = new TreeMap<>();
+        for (String line : stdout) {
+            if (line.startsWith("truth ")) {
+                int last = line.lastIndexOf(' ');
+                truth.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
+            }
+        }
+        return truth;
     }
 
     @Override

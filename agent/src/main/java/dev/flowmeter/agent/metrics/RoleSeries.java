@@ -3,6 +3,8 @@ package dev.flowmeter.agent.metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The cached data points of one role for one set of key label values. */
@@ -54,13 +56,26 @@ public final class RoleSeries {
             (failed ? failure : success).observeNanos(nanos);
         }
         if (thrown != null && errorsByException != null) {
-            errorCounter(thrown.getClass().getSimpleName()).inc();
+            errorCounter(exceptionName(thrown)).inc();
         }
     }
 
     /** Counts a call that is not timed. */
     public void count() {
         calls.inc();
+    }
+
+    /**
+     * What failed: the thrown class, or for a reflective call's wrapper, which names no failure of
+     * its own, the cause (a job runner that invokes job methods by reflection throws those).
+     */
+    static String exceptionName(Throwable thrown) {
+        Throwable failure = thrown;
+        while ((failure instanceof InvocationTargetException || failure instanceof UndeclaredThrowableException)
+                && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        return failure.getClass().getSimpleName();
     }
 
     private CounterDataPoint errorCounter(String exception) {

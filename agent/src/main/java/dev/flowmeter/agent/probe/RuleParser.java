@@ -149,7 +149,7 @@ public final class RuleParser {
         }
         Condition failure = rule.condition("failed_when", sources);
         LabelSource id = role == Role.WORKFLOW_START && rule.has("id") ? sources.of(rule.expression("id")) : null;
-        CallScope scope = api ? http : null;
+        CallScope scope = api ? http : new NestingScope();
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id);
     }
 
@@ -177,7 +177,8 @@ public final class RuleParser {
             return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
         }
         Condition failure = rule.condition("failed_when", sources);
-        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, null, null);
+        CallScope scope = new NestingScope();
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, null);
     }
 
     private Rule gauge(RuleReader rule, String type) throws RuleException {

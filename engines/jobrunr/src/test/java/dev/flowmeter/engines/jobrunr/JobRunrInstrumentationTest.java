@@ -1,0 +1,191 @@
+package dev.flowmeter.engines.jobrunr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowmeter.engines.jobrunr.fixture.JobRunrApp;
+import dev.flowmeter.engines.jobrunr.fixture.Work;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * JobRunr with in-memory storage, in a JVM started with the agent: jobs held running show as
+ * occupied workers, a fixed load with failures is counted as the fixture counted it, and pause,
+ * resume and stop move workflow_engine_status. The tests run in order, as the server's life does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JobRunrInstrumentationTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final String ENGINE = "BackgroundJobServer";
+    private static final String STORAGE = "CountingStorageProvider";
+
+    private InstrumentedJvm app;
+
+    @BeforeAll
+    void start() throws Exception {
+        app = InstrumentedJvm.fixture("port=0", JobRunrApp.class);
+        app.awaitStdout(Pattern.compile("^holding "), TIMEOUT);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theJobTypeIsJobRunrsSignatureOfTheJobMethod() throws Exception {
+        runTheLoad();
+        for (String method : List.of("hold", "invoice", "report")) {
+            assertEquals(Work.class.getName() + "." + method + "(java.lang.String)", signature(method));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void workersRunningJobsNowAreInFlightAndTheServerIsRunning() throws Exception {
+        Scrape scrape = app.scrape();
+        assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of("task_type", signature("hold"))));
+        assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of()));
+        assertState(scrape, "RUNNING");
+    }
+
+    @Test
+    @Order(3)
+    void executionsPerJobAndOutcomeEqualWhatTheJobsCounted() throws Exception {
+        Map<String, Long> truth = runTheLoad();
+        Scrape scrape = app.scrape();
+        long failures = 0;
+        for (String method : List.of("invoice", "report")) {
+            String type = signature(method);
+            long ok = truth.getOrDefault("ok " + method, 0L);
+            long failed = 0;
+            for (Map.Entry<String, Long> entry : truth.entrySet()) {
+                if (entry.getKey().startsWith("failed " + method + " ")) {
+                    // The job's own exception, though JobRunr's reflective call wraps it.
+                    String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
+                    assertCount(scrape, entry.getValue(), "task_execute_error_total",
+                            Map.of("task_type", type, "exception", exception));
+                    failed += entry.getValue();
+                }
+            }
+            assertTrue(ok > 0, method + " must succeed sometimes: " + truth);
+            assertCount(scrape, ok, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
+            assertCount(scrape, failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
+            assertCount(scrape, failed, "task_execute_error_total", Map.of("task_type", type));
+            failures += failed;
+        }
+        assertTrue(failures > 0, "the load must contain failures: " + truth);
+        assertCount(scrape, JobRunrApp.HELD + JobRunrApp.LOAD, "task_execute_time_seconds_count", Map.of());
+        assertCount(scrape, 0, "task_active", Map.of());
+    }
+
+    @Test
+    @Order(4)
+    void statesSavedAfterRunsEqualWhatTheJobFilterSaw() throws Exception {
+        Map<String, Long> truth = runTheLoad();
+        Scrape scrape = app.scrape();
+        long saved = 0;
+        for (String method : List.of("hold", "invoice", "report")) {
+            long count = truth.getOrDefault("saved " + method + " SUCCEEDED", 0L)
+                    + truth.getOrDefault("saved " + method + " FAILED", 0L);
+            assertCount(scrape, count, "task_update_time_seconds_count",
+                    Map.of("task_type", signature(method), "status", "SUCCESS"));
+            saved += count;
+        }
+        assertEquals(JobRunrApp.HELD + JobRunrApp.LOAD, saved, "one saved state per execution: " + truth);
+        assertCount(scrape, saved, "task_update_time_seconds_count", Map.of());
+    }
+
+    @Test
+    @Order(5)
+    void enqueuesAreWorkflowStartsPerJob() throws Exception {
+        Map<String, Long> truth = runTheLoad();
+        Scrape scrape = app.scrape();
+        for (String method : List.of("hold", "invoice", "report")) {
+            assertCount(scrape, truth.get("enqueued " + method), "workflow_start_time_seconds_count",
+                    Map.of("workflow_type", signature(method), "status", "SUCCESS"));
+        }
+        assertCount(scrape, JobRunrApp.HELD + JobRunrApp.LOAD, "workflow_start_time_seconds_count", Map.of());
+    }
+
+    @Test
+    @Order(6)
+    void pauseResumeAndStopMoveTheEngineStatus() throws Exception {
+        runTheLoad();
+        app.send("pause");
+        app.awaitStdout(Pattern.compile("^pause done"), TIMEOUT);
+        assertState(app.scrape(), "PAUSED");
+        app.send("resume");
+        app.awaitStdout(Pattern.compile("^resume done"), TIMEOUT);
+        assertState(app.scrape(), "RUNNING");
+        app.send("stop");
+        app.awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
+        assertState(app.scrape(), "STOPPED");
+    }
+
+    @Test
+    @Order(7)
+    void pollsEqualTheStoragesCountedOnceThroughItsWrapperAndOverride() throws Exception {
+        app.awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
+        long polls = app.truth().get("polls");
+        Map<String, String> storage = Map.of("task_type", STORAGE);
+        Scrape scrape = app.scrapeUntil(s -> s.sum("task_poll_total", storage) >= polls, Duration.ofSeconds(10));
+        assertTrue(polls > 0);
+        assertCount(scrape, polls, "task_poll_total", storage);
+        assertCount(scrape, polls, "task_poll_time_seconds_count", Map.of("task_type", STORAGE, "status", "SUCCESS"));
+        assertCount(scrape, polls, "task_poll_total", Map.of());
+    }
+
+    @Test
+    @Order(8)
+    void theAgentRecordedWithoutErrors() throws Exception {
+        Scrape scrape = app.scrape();
+        assertEquals(0, scrape.sum("flowmeter_advice_errors_total", Map.of()), scrape.text());
+        assertTrue(scrape.sum("flowmeter_instrumented_methods", Map.of("instrumentation", "jobrunr")) > 0, scrape.text());
+        assertTrue(app.stderr().stream().noneMatch(line -> line.startsWith("flowmeter:")), app.describe());
+    }
+
+    /** Releases the held jobs and waits for the load, once; the fixture's counts after it. */
+    private Map<String, Long> runTheLoad() throws Exception {
+        if (app.stdout().stream().noneMatch(line -> line.equals("load done"))) {
+            app.send("release");
+            app.awaitStdout(Pattern.compile("^load done"), TIMEOUT);
+        }
+        return app.truth();
+    }
+
+    /** The signature JobRunr gave the fixture's jobs of {@code method}. */
+    private String signature(String method) {
+        String prefix = "signature " + method + " ";
+        return app.stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + app.describe()))
+                .substring(prefix.length());
+    }
+
+    private void assertState(Scrape scrape, String state) {
+        for (String each : List.of("RUNNING", "PAUSED", "STOPPED")) {
+            assertEquals(each.equals(state) ? 1 : 0, scrape.sum("workflow_engine_status",
+                    Map.of("engine", ENGINE, "workflow_engine_status", each)), each + "\n" + scrape.text());
+        }
+    }
+
+    private static void assertCount(Scrape scrape, long expected, String name, Map<String, String> labels) {
+        assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.flowmeter.testkit;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * For fixture applications: what they counted themselves, printed as {@code truth KEY COUNT} lines,
+ * which {@link InstrumentedJvm#truth()} reads back as the test's ground truth.
+ */
+public final class Truth {
+
+    private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
+
+    private Truth() {}
+
+    public static void count(String key) {
+        COUNTS.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public static long get(String key) {
+        AtomicLong count = COUNTS.get(key);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Prints the counts whose keys start with {@code prefix}. */
+    public static void print(String prefix) {
+        new TreeMap<>(COUNTS).forEach((key, count) -> {
+            if (key.startsWith(prefix)) {
+                System.out.println("truth " + key + " " + count.get());
+            }
+        });
+    }
+}
