@@ -27,6 +27,8 @@ public final class InstrumentedJvm implements AutoCloseable {
     public static final Path TEST_APP_JAR = Path.of(System.getProperty("flowmeter.test-app.jar",
             "../test-app/target/flowmeter-test-app.jar"));
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The JDK that instrumented JVMs run on, when not the one running the tests: its home directory. */
+    public static final String JDK_PROPERTY = "flowmeter.fixture.jdk";
     private static final Pattern AGENT_URL = Pattern.compile("serving metrics at (https?://\\S+/metrics)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -67,14 +69,25 @@ public final class InstrumentedJvm implements AutoCloseable {
 
     /** Runs {@code mainClass} from the test class path, which holds the fixtures and their libraries. */
     public static InstrumentedJvm fixture(String agentArguments, Class<?> mainClass, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments),
-                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        return fixture(agentArguments, List.of("-cp", System.getProperty("java.class.path")), mainClass, arguments);
+    }
+
+    /**
+     * Runs {@code mainClass} with options of its own for the java command, such as a class path with
+     * another version of a library than the tests have, or system properties.
+     */
+    public static InstrumentedJvm fixture(String agentArguments, List<String> javaOptions, Class<?> mainClass,
+            String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments)));
+        command.addAll(javaOptions);
+        command.add(mainClass.getName());
         command.addAll(List.of(arguments));
         return new InstrumentedJvm(command);
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The java command of {@link #JDK_PROPERTY}'s JDK if set, else of the JDK running the tests. */
+    public static String java() {
+        return Path.of(System.getProperty(JDK_PROPERTY, System.getProperty("java.home")), "bin", "java").toString();
     }
 
     private static String agent(String arguments) {

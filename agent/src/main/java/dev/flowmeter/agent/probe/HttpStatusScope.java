@@ -1,7 +1,5 @@
 package dev.flowmeter.agent.probe;
 
-import dev.flowmeter.agent.metrics.LabelValues;
-
 /**
  * The HTTP status of the API call in progress on this thread: a probe on the method that sees the
  * response {@link #report}s it, and the API call's {@code status} label {@link #label reads} it.
@@ -54,20 +52,28 @@ public final class HttpStatusScope implements CallScope {
         return (self, argument, returned, thrown) -> state.get().status;
     }
 
-    /** A probe that reports the status code that {@code code} yields to the call in progress. */
+    /**
+     * A probe that reports the status code that {@code code} yields to the call in progress, when
+     * the method returns or throws, so that {@code code} may read the return value; a code that
+     * yields nothing (the method threw before it had one) leaves the status as it was.
+     */
     ProbeFactory report(LabelSource code) {
         return context -> new RuleProbe(context) {
             @Override
             public long enter(Object self, Object argument) {
-                State current = state.get();
-                if (current.depth > 0) {
-                    current.status = LabelValues.of(code.value(self, argument, null, null));
-                }
                 return 0L;
             }
 
             @Override
-            public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {}
+            public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
+                State current = state.get();
+                if (current.depth > 0) {
+                    String status = code.value(self, argument, returned, thrown);
+                    if (!status.isEmpty()) {
+                        current.status = status;
+                    }
+                }
+            }
         };
     }
 }

@@ -30,7 +30,10 @@ public final class RuleParser {
     /** Labels a rule's own timer and error counter add. */
     private static final Set<String> OUTCOME_LABELS = Set.of(Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("name", "class", "method", "parameters",
-            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "share", "failed_when", "when"));
+            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "share", "failed_when", "when",
+            "async", "once_per_instance"));
+    /** Keys that only a rule which times calls takes. */
+    private static final List<String> TIMING_KEYS = List.of("async", "once_per_instance");
     private static final Map<String, String> ENGINE_STATES = Map.of(
             "engine_start", EngineStatus.RUNNING, "engine_resume", EngineStatus.RUNNING,
             "engine_pause", EngineStatus.PAUSED, "engine_stop", EngineStatus.STOPPED);
@@ -104,12 +107,14 @@ public final class RuleParser {
     private ProbeFactory role(RuleReader rule, Sources sources, String roleName) throws RuleException {
         Map<String, String> labels = rule.labels();
         if (ENGINE_STATES.containsKey(roleName)) {
+            rule.untimed();
             rule.onlyLabels(labels, Set.of("engine"));
             LabelSource engine = sources.of(labels.getOrDefault("engine", "this.getClass().getSimpleName()"));
             String state = ENGINE_STATES.get(roleName);
             return context -> new EngineStateProbe(context, engine, state);
         }
         if (roleName.equals(WORKFLOW_END)) {
+            rule.untimed();
             rule.onlyLabels(labels, Set.of(Role.OUTCOME_LABEL));
             LabelSource id = sources.of(rule.expression("id"));
             LabelSource status = labels.containsKey(Role.OUTCOME_LABEL) ? sources.of(labels.get(Role.OUTCOME_LABEL)) : null;
@@ -117,6 +122,7 @@ public final class RuleParser {
             return context -> new WorkflowEndProbe(context, id, status, when);
         }
         if (roleName.equals(API_RESPONSE)) {
+            rule.untimed();
             rule.onlyLabels(labels, Set.of());
             LabelSource code = sources.of(rule.expression("value"));
             return http.report(code);
@@ -144,13 +150,21 @@ public final class RuleParser {
         }
         LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
         if (role == Role.TASK_PAUSED) {
+            rule.untimed();
             Condition when = rule.condition("when", sources);
             return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
         }
         Condition failure = rule.condition("failed_when", sources);
         LabelSource id = role == Role.WORKFLOW_START && rule.has("id") ? sources.of(rule.expression("id")) : null;
+<<<<<<< HEAD
         CallScope scope = api ? http : new NestingScope();
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id);
+=======
+        CallScope scope = api ? http : null;
+        boolean async = rule.async(api && !labels.containsKey(Role.OUTCOME_LABEL));
+        boolean once = rule.flag("once_per_instance");
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id, async, once);
+>>>>>>> engine-http-clients
     }
 
     private ProbeFactory custom(RuleReader rule, Sources sources) throws RuleException {
@@ -173,16 +187,24 @@ public final class RuleParser {
         LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
         Role role = Role.custom(timer, errors, counter, new ArrayList<>(labels.keySet()));
         if (timer == null && errors == null) {
+            rule.untimed();
             Condition when = rule.condition("when", sources);
             return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
         }
         Condition failure = rule.condition("failed_when", sources);
+<<<<<<< HEAD
         CallScope scope = new NestingScope();
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, null);
+=======
+        boolean async = rule.async(false);
+        boolean once = rule.flag("once_per_instance");
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, null, null, async, once);
+>>>>>>> engine-http-clients
     }
 
     private Rule gauge(RuleReader rule, String type) throws RuleException {
-        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", "share")) {
+        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", "share",
+                "async", "once_per_instance")) {
             if (rule.has(key)) {
                 throw rule.invalid("is a gauge, sampled from live instances, and takes no '" + key + "'");
             }
@@ -266,6 +288,42 @@ public final class RuleParser {
 
         String expression(String key) throws RuleException {
             return text(key, null, "an expression such as arg0, return or this.getName()");
+        }
+
+        boolean flag(String key) throws RuleException {
+            Object value = yaml.get(key);
+            if (value != null && !(value instanceof Boolean)) {
+                throw invalid("has '" + key + ": " + value + "'; give true or false");
+            }
+            return Boolean.TRUE.equals(value);
+        }
+
+        /**
+         * Whether the rule times the CompletionStage its method returns. Its labels then read the
+         * stage's result on the thread that completes it, so none can be shared with the calling
+         * thread, and an HTTP status must come from the result rather than from the calling thread.
+         */
+        boolean async(boolean statusFromThread) throws RuleException {
+            if (!flag("async")) {
+                return false;
+            }
+            if (has("share")) {
+                throw invalid("is async and shares labels; its labels are read on the thread that completes the call");
+            }
+            if (statusFromThread) {
+                throw invalid("is an async api_request without a status label; give one that reads the result,"
+                        + " such as return.statusCode()");
+            }
+            return true;
+        }
+
+        /** Rejects the keys of timed rules on a rule that times nothing. */
+        void untimed() throws RuleException {
+            for (String key : TIMING_KEYS) {
+                if (has(key)) {
+                    throw invalid("has '" + key + "', which only a rule that times calls takes");
+                }
+            }
         }
 
         String metricName(String key) throws RuleException {

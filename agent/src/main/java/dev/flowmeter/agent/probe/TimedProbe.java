@@ -4,18 +4,32 @@ import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
 import dev.flowmeter.agent.metrics.WorkflowLifecycle;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Times a call and records it in its role's families: timer by outcome, call count, errors by
+<<<<<<< HEAD
  * exception. A workflow start with an id also opens the workflow's lifecycle: when the call begins
  * if its id and type are known then, since the workflow may end before the start call returns (an
  * engine that runs a workflow through within the call that starts it), and is forgotten if the
  * call throws; else when the call returns.
+=======
+ * exception. A workflow start with an id also opens the workflow's lifecycle.
+ *
+ * <p>An asynchronous rule times a method that returns a {@link CompletionStage} until that stage
+ * completes, and reads {@code return} and {@code thrown} from its result or failure. A rule measured
+ * once per instance records only the first call on each object, for APIs whose later calls return
+ * what the first one fetched.
+>>>>>>> engine-http-clients
  */
 final class TimedProbe extends RuleProbe {
 
     /** What {@link #enter} returns for a call nested in another of its scope, which measures it instead. */
     private static final long NESTED = Long.MIN_VALUE;
+    /** What {@link #enter} returns for a later call on an object measured once, which opens no scope. */
+    private static final long NOT_FIRST = Long.MIN_VALUE + 1;
 
     private final SeriesIndex<RoleSeries> index;
     private final boolean countsActive;
@@ -24,10 +38,15 @@ final class TimedProbe extends RuleProbe {
     private final CallScope scope;
     private final LabelSource workflowId;
     private final WorkflowLifecycle workflows;
+<<<<<<< HEAD
     private final boolean opensOnEnter;
+=======
+    private final boolean async;
+    private final SeenInstances measured;
+>>>>>>> engine-http-clients
 
     TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
-            LabelSource workflowId) {
+            LabelSource workflowId, boolean async, boolean oncePerInstance) {
         super(context);
         this.index = role.index();
         this.countsActive = role.countsActive();
@@ -36,11 +55,19 @@ final class TimedProbe extends RuleProbe {
         this.scope = scope;
         this.workflowId = workflowId;
         this.workflows = workflowId == null ? null : context.metrics().workflows();
+<<<<<<< HEAD
         this.opensOnEnter = workflowId != null && !workflowId.readsOutcome() && !labels[0].readsOutcome();
+=======
+        this.async = async;
+        this.measured = oncePerInstance ? new SeenInstances() : null;
+>>>>>>> engine-http-clients
     }
 
     @Override
     public long enter(Object self, Object argument) {
+        if (measured != null && self != null && !measured.first(self)) {
+            return NOT_FIRST;
+        }
         if (scope != null && !scope.open()) {
             return NESTED;
         }
@@ -60,10 +87,14 @@ final class TimedProbe extends RuleProbe {
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
         long nanos = System.nanoTime() - entered;
+        if (entered == NOT_FIRST) {
+            return;
+        }
         try {
             if (entered == NESTED) {
                 return;
             }
+<<<<<<< HEAD
             boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
             series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
             if (workflows != null && opensOnEnter && thrown != null) {
@@ -71,12 +102,47 @@ final class TimedProbe extends RuleProbe {
             } else if (workflows != null && !opensOnEnter && thrown == null) {
                 workflows.started(workflowId.value(self, argument, returned, null),
                         labels[0].value(self, argument, returned, null), entered);
+=======
+            if (async && thrown == null && returned instanceof CompletionStage) {
+                ((CompletionStage<?>) returned).whenComplete((result, failure) -> completed(entered, self, argument,
+                        result, failure));
+            } else {
+                record(nanos, entered, self, argument, returned, thrown);
+>>>>>>> engine-http-clients
             }
         } finally {
             if (scope != null) {
                 scope.close();
             }
         }
+    }
+
+    /** Records an asynchronous call, on the thread that completes it. */
+    private void completed(long entered, Object self, Object argument, Object result, Throwable failure) {
+        long nanos = System.nanoTime() - entered;
+        try {
+            record(nanos, entered, self, argument, result, cause(failure));
+        } catch (Throwable error) {
+            failed(error);
+        }
+    }
+
+    private void record(long nanos, long entered, Object self, Object argument, Object returned, Throwable thrown) {
+        boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
+        series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
+        if (workflows != null && thrown == null) {
+            workflows.started(workflowId.value(self, argument, returned, null),
+                    labels[0].value(self, argument, returned, null), entered);
+        }
+    }
+
+    /** What a stage failed with, rather than the wrapper that dependent stages see. */
+    private static Throwable cause(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Walks the index one label at a time; only a label set seen for the first time allocates. */

@@ -1,0 +1,82 @@
+package dev.flowmeter.engines.httpclients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowmeter.engines.httpclients.fixtures.HttpClientsApp;
+import dev.flowmeter.engines.httpclients.fixtures.PreloadingSystemClassLoader;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The JDK's HTTP client classes loaded before the agent installs its transformations (by a system
+ * class loader that loads them as the JVM starts) are retransformed, and measure as they do when
+ * they load later.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RetransformationTest {
+
+    /** The class the agent installs its transformations with; whatever loaded before it was retransformed. */
+    private static final String INSTALLER = "dev.flowmeter.agent.probe.Installer";
+
+    private InstrumentedJvm app;
+    private Truth truth;
+    private Scrape scrape;
+
+    @BeforeAll
+    void sendWithPreloadedClasses() throws Exception {
+        app = InstrumentedJvm.fixture("port=0", List.of("-Djava.system.class.loader=" + PreloadingSystemClassLoader.class.getName(),
+                "-Xlog:class+load", "-cp", System.getProperty("java.class.path")),
+                HttpClientsApp.class, "jdk", "jdk-async", "urlconnection");
+        truth = Truth.of(app);
+        scrape = app.scrape();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void theClassesLoadedBeforeTheAgentInstalled() {
+        int installer = loadedAt(INSTALLER);
+        for (String preloaded : PreloadingSystemClassLoader.PRELOADED) {
+            assertTrue(loadedAt(preloaded) < installer, preloaded + " loaded after " + INSTALLER);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "jdk-async", "urlconnection"})
+    void eachRequestIsCountedOnceByMethodUriTemplateAndStatus(String client) {
+        Predicate<String> uris = uri -> uri.startsWith("/" + client + "/");
+        assertEquals(Set.of("200", "404", "500", "error"), truth.statuses(uris), "the workload covers every outcome");
+        truth.assertCountedOnce(scrape, uris);
+    }
+
+    @Test
+    void theAgentRecordedWithoutErrors() {
+        Truth.assertNoAgentErrors(app, scrape);
+    }
+
+    /** The line of -Xlog:class+load that reports the class loading. */
+    private int loadedAt(String className) {
+        List<String> lines = app.stdout();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("[class,load] " + className + " source:")) {
+                return i;
+            }
+        }
+        throw new AssertionError(className + " never loaded");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.flowmeter.engines.httpclients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Scrape;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * What a fixture counted itself, {@code truth METHOD URI STATUS COUNT} lines, and the checks a scrape
+ * must pass against it.
+ */
+final class Truth {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    static final String REQUESTS = "api_request_time_seconds_count";
+
+    /** Counts by "METHOD URI STATUS". */
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+
+    private Truth() {}
+
+    /** Waits for the fixture's {@code done}, and reads what it printed before. */
+    static Truth of(InstrumentedJvm app) throws InterruptedException {
+        app.awaitStdout(Pattern.compile("^done$"), TIMEOUT);
+        Truth truth = new Truth();
+        for (String line : app.stdout()) {
+            if (line.startsWith("truth ")) {
+                int last = line.lastIndexOf(' ');
+                truth.counts.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
+            }
+        }
+        return truth;
+    }
+
+    /**
+     * Every request the fixture sent to a uri that {@code uris} accepts is in the scrape once, under
+     * its method, uri template and status; no other series of those uris exists (an untemplated
+     * path, a query string, a request counted twice).
+     */
+    void assertCountedOnce(Scrape scrape, Predicate<String> uris) {
+        long total = 0;
+        for (Map.Entry<String, Long> entry : counts.entrySet()) {
+            String[] key = entry.getKey().split(" ");
+            if (uris.test(key[1])) {
+                Map<String, String> labels = Map.of("method", key[0], "uri", key[1], "status", key[2]);
+                assertEquals(entry.getValue(), (long) scrape.sum(REQUESTS, labels), labels + " in\n" + scrape.text());
+                total += entry.getValue();
+            }
+        }
+        assertTrue(total > 0, "the fixture sent no such request: " + counts);
+        double scraped = scrape.matching(sample -> sample.name().equals(REQUESTS) && uris.test(sample.labels().get("uri")))
+                .stream().mapToDouble(Scrape.Sample::value).sum();
+        assertEquals(total, (long) scraped, "requests of those uris in all series:\n" + scrape.text());
+    }
+
+    /** The statuses the fixture saw for those uris, so a test can check that its workload covered what it claims. */
+    java.util.Set<String> statuses(Predicate<String> uris) {
+        java.util.Set<String> statuses = new java.util.TreeSet<>();
+        counts.keySet().stream().map(key -> key.split(" ")).filter(key -> uris.test(key[1])).forEach(key -> statuses.add(key[2]));
+        return statuses;
+    }
+
+    /** No advice error was counted, and the agent printed nothing on stderr but its start-up line. */
+    static void assertNoAgentErrors(InstrumentedJvm app, Scrape scrape) {
+        assertEquals(0, scrape.sum("flowmeter_advice_errors_total", Map.of()), scrape.text());
+        assertTrue(app.stderr().stream().noneMatch(line -> line.startsWith("flowmeter:")), app.describe());
+    }
+}
