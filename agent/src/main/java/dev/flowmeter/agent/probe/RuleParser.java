@@ -156,15 +156,10 @@ public final class RuleParser {
         }
         Condition failure = rule.condition("failed_when", sources);
         LabelSource id = role == Role.WORKFLOW_START && rule.has("id") ? sources.of(rule.expression("id")) : null;
-<<<<<<< HEAD
         CallScope scope = api ? http : new NestingScope();
-        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id);
-=======
-        CallScope scope = api ? http : null;
         boolean async = rule.async(api && !labels.containsKey(Role.OUTCOME_LABEL));
         boolean once = rule.flag("once_per_instance");
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id, async, once);
->>>>>>> engine-http-clients
     }
 
     private ProbeFactory custom(RuleReader rule, Sources sources) throws RuleException {
@@ -192,14 +187,10 @@ public final class RuleParser {
             return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);
         }
         Condition failure = rule.condition("failed_when", sources);
-<<<<<<< HEAD
         CallScope scope = new NestingScope();
-        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, null);
-=======
         boolean async = rule.async(false);
         boolean once = rule.flag("once_per_instance");
-        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, null, null, async, once);
->>>>>>> engine-http-clients
+        return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, null, async, once);
     }
 
     private Rule gauge(RuleReader rule, String type) throws RuleException {

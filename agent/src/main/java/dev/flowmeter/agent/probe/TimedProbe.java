@@ -10,19 +10,15 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Times a call and records it in its role's families: timer by outcome, call count, errors by
-<<<<<<< HEAD
  * exception. A workflow start with an id also opens the workflow's lifecycle: when the call begins
  * if its id and type are known then, since the workflow may end before the start call returns (an
  * engine that runs a workflow through within the call that starts it), and is forgotten if the
  * call throws; else when the call returns.
-=======
- * exception. A workflow start with an id also opens the workflow's lifecycle.
  *
  * <p>An asynchronous rule times a method that returns a {@link CompletionStage} until that stage
  * completes, and reads {@code return} and {@code thrown} from its result or failure. A rule measured
  * once per instance records only the first call on each object, for APIs whose later calls return
  * what the first one fetched.
->>>>>>> engine-http-clients
  */
 final class TimedProbe extends RuleProbe {
 
@@ -38,12 +34,9 @@ final class TimedProbe extends RuleProbe {
     private final CallScope scope;
     private final LabelSource workflowId;
     private final WorkflowLifecycle workflows;
-<<<<<<< HEAD
     private final boolean opensOnEnter;
-=======
     private final boolean async;
     private final SeenInstances measured;
->>>>>>> engine-http-clients
 
     TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
             LabelSource workflowId, boolean async, boolean oncePerInstance) {
@@ -55,12 +48,9 @@ final class TimedProbe extends RuleProbe {
         this.scope = scope;
         this.workflowId = workflowId;
         this.workflows = workflowId == null ? null : context.metrics().workflows();
-<<<<<<< HEAD
         this.opensOnEnter = workflowId != null && !workflowId.readsOutcome() && !labels[0].readsOutcome();
-=======
         this.async = async;
         this.measured = oncePerInstance ? new SeenInstances() : null;
->>>>>>> engine-http-clients
     }
 
     @Override
@@ -94,21 +84,11 @@ final class TimedProbe extends RuleProbe {
             if (entered == NESTED) {
                 return;
             }
-<<<<<<< HEAD
-            boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
-            series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
-            if (workflows != null && opensOnEnter && thrown != null) {
-                workflows.abandoned(workflowId.value(self, argument, null, null));
-            } else if (workflows != null && !opensOnEnter && thrown == null) {
-                workflows.started(workflowId.value(self, argument, returned, null),
-                        labels[0].value(self, argument, returned, null), entered);
-=======
             if (async && thrown == null && returned instanceof CompletionStage) {
                 ((CompletionStage<?>) returned).whenComplete((result, failure) -> completed(entered, self, argument,
                         result, failure));
             } else {
                 record(nanos, entered, self, argument, returned, thrown);
->>>>>>> engine-http-clients
             }
         } finally {
             if (scope != null) {
@@ -130,7 +110,9 @@ final class TimedProbe extends RuleProbe {
     private void record(long nanos, long entered, Object self, Object argument, Object returned, Throwable thrown) {
         boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
         series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
-        if (workflows != null && thrown == null) {
+        if (workflows != null && opensOnEnter && thrown != null) {
+            workflows.abandoned(workflowId.value(self, argument, null, null));
+        } else if (workflows != null && !opensOnEnter && thrown == null) {
             workflows.started(workflowId.value(self, argument, returned, null),
                     labels[0].value(self, argument, returned, null), entered);
         }
