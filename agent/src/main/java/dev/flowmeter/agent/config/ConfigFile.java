@@ -21,11 +21,24 @@ public final class ConfigFile {
     private ConfigFile() {}
 
     static Map<String, Object> load(String path) throws ConfigException {
-        try (Reader in = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
+        try (Reader in = Files.newBufferedReader(regularFile(path), StandardCharsets.UTF_8)) {
             return read(in, path);
         } catch (IOException | RuntimeException unreadable) {
-            throw new ConfigException("config file '" + path + "' cannot be read: " + firstLine(unreadable));
+            throw new ConfigException("config file '" + ConfigException.shown(path) + "' cannot be read: " + firstLine(unreadable));
         }
+    }
+
+    /**
+     * The path of a file the agent reads at start, which must be a regular file: opening a named pipe
+     * would wait for a writer, and a device such as /dev/zero never ends. A missing file is left for
+     * opening it to report.
+     */
+    static Path regularFile(String name) throws IOException {
+        Path path = Path.of(name);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IOException("not a regular file");
+        }
+        return path;
     }
 
     /** Reads a YAML document that must be a map with string keys; {@code path} names it in messages. */
@@ -39,19 +52,20 @@ public final class ConfigFile {
         try {
             document = new Yaml(new SafeConstructor(options)).load(in);
         } catch (RuntimeException unreadable) {
-            throw new ConfigException("config file '" + path + "' cannot be read: " + firstLine(unreadable));
+            throw new ConfigException("config file '" + ConfigException.shown(path) + "' cannot be read: " + firstLine(unreadable));
         }
         if (document == null) {
             return Map.of();
         }
         if (!(document instanceof Map)) {
-            throw new ConfigException("config file '" + path + "' must be a map of keys such as port and rules");
+            throw new ConfigException("config file '" + ConfigException.shown(path) + "' must be a map of keys such as port and rules");
         }
         @SuppressWarnings("unchecked")
         Map<Object, Object> map = (Map<Object, Object>) document;
         for (Object key : map.keySet()) {
             if (!(key instanceof String)) {
-                throw new ConfigException("config file '" + path + "' has a key that is not a name: '" + key + "'");
+                throw new ConfigException("config file '" + ConfigException.shown(path) + "' has a key that is not a name: '"
+                        + ConfigException.shown(key) + "'");
             }
         }
         @SuppressWarnings("unchecked")

@@ -99,7 +99,7 @@ public final class ConfigParser {
             int equals = token.indexOf('=');
             if (equals < 0) {
                 if (previous == null || !previous.isList()) {
-                    throw new ConfigException("agent argument '" + token + "' in '" + arguments + "' is not key=value"
+                    throw new ConfigException("agent argument '" + shown(token) + "' in '" + shown(arguments) + "' is not key=value"
                             + (previous == null ? "" : " and '" + previous.key() + "' takes a single value")
                             + "; accepted keys: " + Setting.keys());
                 }
@@ -109,7 +109,7 @@ public final class ConfigParser {
             String key = token.substring(0, equals).trim();
             Setting setting = known(key, token);
             if (values.containsKey(setting)) {
-                throw new ConfigException("agent argument '" + key + "' is given twice in '" + arguments
+                throw new ConfigException("agent argument '" + shown(key) + "' is given twice in '" + shown(arguments)
                         + "'; give each key once");
             }
             values.put(setting, token.substring(equals + 1));
@@ -127,7 +127,7 @@ public final class ConfigParser {
             }
             Setting setting = Setting.byKey(key);
             if (setting == null || setting == Setting.CONFIG) {
-                throw new ConfigException("unknown key '" + key + "' in config file '" + path + "'; accepted keys: "
+                throw new ConfigException("unknown key '" + shown(key) + "' in config file '" + shown(path) + "'; accepted keys: "
                         + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC);
             }
             values.put(setting, scalar(path, key, entry.getValue(), setting.isList()));
@@ -143,10 +143,10 @@ public final class ConfigParser {
             }
             return String.join(",", items);
         }
-        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+        if (isScalar(value)) {
             return String.valueOf(value);
         }
-        throw new ConfigException("'" + key + "' in config file '" + path + "' must be a single value"
+        throw new ConfigException("'" + key + "' in config file '" + shown(path) + "' must be a single value"
                 + (list ? " or a list" : "") + ", not " + describe(value));
     }
 
@@ -156,12 +156,16 @@ public final class ConfigParser {
             return caps;
         }
         if (!(value instanceof Map)) {
-            throw new ConfigException("'" + MAX_SERIES_PER_METRIC + "' in config file '" + path
+            throw new ConfigException("'" + MAX_SERIES_PER_METRIC + "' in config file '" + shown(path)
                     + "' must map metric names to numbers, not " + describe(value));
         }
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
-            caps.put(String.valueOf(entry.getKey()),
-                    positive(Setting.MAX_SERIES, String.valueOf(entry.getValue())));
+            if (!(entry.getKey() instanceof String) || !isScalar(entry.getValue())) {
+                throw new ConfigException("'" + MAX_SERIES_PER_METRIC + "' in config file '" + shown(path)
+                        + "' must map metric names to numbers, not " + describe(entry.getKey()) + " to "
+                        + describe(entry.getValue()));
+            }
+            caps.put((String) entry.getKey(), positive(Setting.MAX_SERIES, String.valueOf(entry.getValue())));
         }
         return caps;
     }
@@ -172,33 +176,44 @@ public final class ConfigParser {
             return rules;
         }
         if (!(value instanceof List)) {
-            throw new ConfigException("'" + RULES + "' in config file '" + path + "' must be a list of rules, not "
+            throw new ConfigException("'" + RULES + "' in config file '" + shown(path) + "' must be a list of rules, not "
                     + describe(value));
         }
         int index = 0;
         for (Object rule : (List<?>) value) {
             index++;
             if (!(rule instanceof Map)) {
-                throw new ConfigException("rule " + index + " in config file '" + path
+                throw new ConfigException("rule " + index + " in config file '" + shown(path)
                         + "' must be a map with keys such as class and method, not " + describe(rule));
             }
             Map<String, Object> named = new LinkedHashMap<>();
             for (Map.Entry<?, ?> entry : ((Map<?, ?>) rule).entrySet()) {
-                named.put(String.valueOf(entry.getKey()), entry.getValue());
+                named.put(entry.getKey() instanceof String ? (String) entry.getKey() : shown(entry.getKey()),
+                        entry.getValue());
             }
             rules.add(named);
         }
         return rules;
     }
 
+    private static boolean isScalar(Object value) {
+        return value instanceof String || value instanceof Number || value instanceof Boolean;
+    }
+
     private static String describe(Object value) {
-        return value == null ? "nothing" : value instanceof Map ? "a map" : value instanceof List ? "a list" : "'" + value + "'";
+        return value == null ? "nothing" : value instanceof Map ? "a map" : value instanceof List ? "a list"
+                : "'" + shown(value) + "'";
+    }
+
+    private static String shown(Object value) {
+        return ConfigException.shown(value);
     }
 
     private static Setting known(String key, String given) throws ConfigException {
         Setting setting = Setting.byKey(key);
         if (setting == null) {
-            throw new ConfigException("unknown key '" + key + "' in '" + given + "'; accepted keys: " + Setting.keys());
+            throw new ConfigException("unknown key '" + shown(key) + "' in '" + shown(given) + "'; accepted keys: "
+                    + Setting.keys());
         }
         return setting;
     }
@@ -296,6 +311,6 @@ public final class ConfigParser {
     }
 
     private static ConfigException invalid(Setting setting, String value, String accepted) {
-        return new ConfigException("invalid value '" + value + "' for '" + setting.key() + "'; accepted: " + accepted);
+        return new ConfigException("invalid value '" + shown(value) + "' for '" + setting.key() + "'; accepted: " + accepted);
     }
 }

@@ -18,6 +18,9 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class ServerSecurity {
 
+    /** A password file is a line; anything larger is the wrong file. */
+    static final int MAX_SECRET_BYTES = 64 * 1024;
+
     private final String user;
     private final String passwordHash;
     private final String keyStore;
@@ -75,16 +78,20 @@ public final class ServerSecurity {
         if (!values.get(env).isEmpty()) {
             String secret = environment.get(values.get(env));
             if (secret == null || secret.isEmpty()) {
-                throw new ConfigException("the environment variable '" + values.get(env) + "' named by '" + env.key()
+                throw new ConfigException("the environment variable '" + ConfigException.shown(values.get(env)) + "' named by '" + env.key()
                         + "' is not set");
             }
             return secret;
         }
         if (!values.get(file).isEmpty()) {
             try {
-                return Files.readString(Path.of(values.get(file)), StandardCharsets.UTF_8).strip();
+                Path path = ConfigFile.regularFile(values.get(file));
+                if (Files.size(path) > MAX_SECRET_BYTES) {
+                    throw new IOException("larger than " + MAX_SECRET_BYTES + " bytes");
+                }
+                return Files.readString(path, StandardCharsets.UTF_8).strip();
             } catch (IOException | RuntimeException unreadable) {
-                throw new ConfigException("the file '" + values.get(file) + "' named by '" + file.key()
+                throw new ConfigException("the file '" + ConfigException.shown(values.get(file)) + "' named by '" + file.key()
                         + "' cannot be read: " + unreadable);
             }
         }
@@ -143,8 +150,14 @@ public final class ServerSecurity {
         static boolean isValid(String hash) {
             String[] parts = hash.split(":", -1);
             return (parts.length == 4 && parts[0].equals("pbkdf2") && parts[1].matches("[1-9][0-9]{0,8}")
-                    && parts[3].matches("([0-9a-f]{2})+"))
+                    && isHex(parts[3]))
                     || (parts.length == 3 && parts[0].equals("sha256") && parts[2].matches("[0-9a-f]{64}"));
+        }
+
+        /** Pairs of hex digits; checked without a repeated regex group, which recurses once per pair. */
+        private static boolean isHex(String text) {
+            return !text.isEmpty() && text.length() % 2 == 0 && text.chars().allMatch(c -> (c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'f'));
         }
 
         static boolean matches(String hash, String password) {

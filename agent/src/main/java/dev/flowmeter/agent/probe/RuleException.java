@@ -1,8 +1,8 @@
 package dev.flowmeter.agent.probe;
 
-/** A rule that cannot apply; the message names the rule and says what to change. */
+/** A rule that cannot apply; the message, one line, names the rule and says what to change. */
 public final class RuleException extends Exception {
     public RuleException(String message) {
-        super(message, null, false, false);
+        super(dev.flowmeter.agent.config.ConfigException.oneLine(message), null, false, false);
     }
 }

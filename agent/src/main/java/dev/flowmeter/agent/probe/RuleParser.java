@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.metrics.EngineStatus;
 import dev.flowmeter.agent.metrics.MetricFamily;
 import dev.flowmeter.agent.metrics.Role;
@@ -20,9 +21,9 @@ import java.util.regex.Pattern;
  */
 public final class RuleParser {
 
-    private static final Pattern CLASS_NAME =
-            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
-    private static final Pattern METHOD_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    /** One segment of a class name; names are split on dots, as a repeated group would recurse once per segment. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    private static final Pattern METHOD_NAME = IDENTIFIER;
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the timers' exposition adds itself. */
@@ -63,6 +64,10 @@ public final class RuleParser {
                 compiled.add(parse(rules.get(i), i + 1));
             } catch (RuleException invalid) {
                 problems.add(invalid.getMessage());
+            } catch (RuntimeException | StackOverflowError unexpected) {
+                // a rule this parser did not foresee is still only that rule's problem
+                problems.add(new RuleException("rule " + (i + 1) + " of " + name + " cannot be read: " + unexpected)
+                        .getMessage());
             }
         }
         return new Instrumentation(name, testedWith, whole, compiled, problems);
@@ -70,13 +75,18 @@ public final class RuleParser {
 
     Rule parse(Map<String, Object> yaml, int position) throws RuleException {
         String name = yaml.get("name") instanceof String ? (String) yaml.get("name") : defaultName(yaml, position);
+        if (!name.equals(ConfigException.oneLine(name)) || name.isBlank()) {
+            throw new RuleReader(defaultName(yaml, position), yaml).invalid("has name '" + ConfigException.shown(name)
+                    + "'; give a name of one line");
+        }
         RuleReader rule = new RuleReader(name, yaml);
         for (String key : yaml.keySet()) {
             if (!KEYS.contains(key)) {
-                throw rule.invalid("has an unknown key '" + key + "'; accepted keys: " + String.join(", ", KEYS));
+                throw rule.invalid("has an unknown key '" + ConfigException.shown(key) + "'; accepted keys: "
+                        + String.join(", ", KEYS));
             }
         }
-        String type = rule.text("class", CLASS_NAME, "a fully qualified class or interface name");
+        String type = rule.className("class", "a fully qualified class or interface name");
         if (yaml.containsKey("gauge")) {
             return gauge(rule, type);
         }
@@ -129,7 +139,7 @@ public final class RuleParser {
         }
         Role role = Role.named(roleName);
         if (role == null) {
-            throw rule.invalid("has an unknown role '" + roleName + "'; accepted roles: " + String.join(", ", roles()));
+            throw rule.invalid("has an unknown role '" + shown(roleName) + "'; accepted roles: " + String.join(", ", roles()));
         }
         rule.onlyLabels(labels, new LinkedHashSet<>(role.keyLabels()));
         boolean api = role == Role.API_REQUEST;
@@ -222,7 +232,7 @@ public final class RuleParser {
         for (String label : rule.list("share")) {
             LabelSource source = labels.get(label);
             if (source == null) {
-                throw rule.invalid("shares '" + label + "', which is not one of its labels " + labels.keySet());
+                throw rule.invalid("shares '" + shown(label) + "', which is not one of its labels " + labels.keySet());
             }
             labels.put(label, sharedLabel(label).remember(source));
         }
@@ -246,7 +256,24 @@ public final class RuleParser {
         Object type = yaml.get("class");
         String simple = type instanceof String ? ((String) type).substring(((String) type).lastIndexOf('.') + 1) : "rule";
         Object target = yaml.containsKey("gauge") ? yaml.get("gauge") : yaml.get("method");
-        return target == null ? simple + "#" + position : simple + "#" + target;
+        return target == null ? simple + "#" + position : simple + "#" + ConfigException.shown(target);
+    }
+
+    /** A fully qualified name: identifiers between dots. */
+    private static boolean isClassName(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.endsWith(".")) {
+            return false;
+        }
+        for (String segment : name.split("\\.", -1)) {
+            if (!IDENTIFIER.matcher(segment).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String shown(Object value) {
+        return ConfigException.shown(value);
     }
 
     /** Reads one rule's keys, with messages that name the rule. */
@@ -271,10 +298,18 @@ public final class RuleParser {
         String text(String key, Pattern pattern, String accepted) throws RuleException {
             Object value = yaml.get(key);
             if (!(value instanceof String) || (pattern != null && !pattern.matcher((String) value).matches())) {
-                throw invalid((value == null ? "needs '" + key + "'" : "has '" + key + ": " + value + "'")
+                throw invalid((value == null ? "needs '" + key + "'" : "has '" + key + ": " + shown(value) + "'")
                         + "; give " + accepted);
             }
             return (String) value;
+        }
+
+        String className(String key, String accepted) throws RuleException {
+            String name = text(key, null, accepted);
+            if (!isClassName(name)) {
+                throw invalid("has '" + key + ": " + shown(name) + "'; give " + accepted);
+            }
+            return name;
         }
 
         String expression(String key) throws RuleException {
@@ -324,7 +359,7 @@ public final class RuleParser {
         int count(String key) throws RuleException {
             Object value = yaml.get(key);
             if (!(value instanceof Integer) || (Integer) value < 0 || (Integer) value > 255) {
-                throw invalid("has '" + key + ": " + value + "'; give a number of parameters from 0 to 255,"
+                throw invalid("has '" + key + ": " + shown(value) + "'; give a number of parameters from 0 to 255,"
                         + " or a list of their types");
             }
             return (Integer) value;
@@ -333,8 +368,8 @@ public final class RuleParser {
         List<String> typeNames(String key) throws RuleException {
             List<String> names = list(key);
             for (String name : names) {
-                if (!CLASS_NAME.matcher(name).matches()) {
-                    throw invalid("has parameter type '" + name + "'; give fully qualified names such as"
+                if (!isClassName(name)) {
+                    throw invalid("has parameter type '" + shown(name) + "'; give fully qualified names such as"
                             + " java.lang.String, or int");
                 }
             }
@@ -348,10 +383,10 @@ public final class RuleParser {
                 return items;
             }
             if (!(value instanceof List)) {
-                throw invalid("has '" + key + ": " + value + "'; give a list such as [task_type]");
+                throw invalid("has '" + key + ": " + shown(value) + "'; give a list such as [task_type]");
             }
             for (Object item : (List<?>) value) {
-                items.add(String.valueOf(item));
+                items.add(scalar(key, item));
             }
             return items;
         }
@@ -364,10 +399,10 @@ public final class RuleParser {
                 return labels;
             }
             if (!(value instanceof Map)) {
-                throw invalid("has 'labels: " + value + "'; give a map of label names to expressions");
+                throw invalid("has 'labels: " + shown(value) + "'; give a map of label names to expressions");
             }
             for (Map.Entry<?, ?> label : ((Map<?, ?>) value).entrySet()) {
-                String labelName = String.valueOf(label.getKey());
+                String labelName = shown(label.getKey());
                 if (!LABEL_NAME.matcher(labelName).matches() || labelName.startsWith("__")) {
                     throw invalid("has label '" + labelName + "'; a label name is letters, digits and _");
                 }
@@ -375,12 +410,20 @@ public final class RuleParser {
                     throw invalid("has label '" + labelName + "', which histograms and summaries use themselves");
                 }
                 if (!(label.getValue() instanceof String)) {
-                    throw invalid("has label '" + labelName + ": " + label.getValue()
+                    throw invalid("has label '" + labelName + ": " + shown(label.getValue())
                             + "'; give an expression such as arg0 or this.getName()");
                 }
                 labels.put(labelName, (String) label.getValue());
             }
             return labels;
+        }
+
+        /** An item of a list: a single value, never a list or map, which could expand to millions through aliases. */
+        String scalar(String key, Object item) throws RuleException {
+            if (item instanceof List || item instanceof Map || item instanceof java.util.Set) {
+                throw invalid("has '" + key + "' with an item that is not a single value: " + shown(item));
+            }
+            return String.valueOf(item);
         }
 
         void onlyLabels(Map<String, String> labels, Set<String> allowed) throws RuleException {
@@ -405,11 +448,11 @@ public final class RuleParser {
             }
             Map<?, ?> map = value instanceof Map ? (Map<?, ?>) value : Map.of();
             if (!(map.get("value") instanceof String) || !(map.get("in") instanceof List) || map.size() != 2) {
-                throw invalid("has '" + key + ": " + value + "'; give {value: EXPRESSION, in: [VALUE, ...]} or true");
+                throw invalid("has '" + key + ": " + shown(value) + "'; give {value: EXPRESSION, in: [VALUE, ...]} or true");
             }
             List<String> values = new ArrayList<>();
             for (Object item : (List<?>) map.get("in")) {
-                values.add(String.valueOf(item));
+                values.add(scalar(key, item));
             }
             return new Condition(sources.of((String) map.get("value")), values.toArray(new String[0]));
         }

@@ -1,0 +1,30 @@
+package dev.flowmeter.e2e.reliability.sample;
+
+/** A gauge rule samples {@link #depth} at scrape time; depth calls an instrumented method, which may throw. */
+public class Queue {
+    private final String name;
+    private final int size;
+    private final boolean broken;
+
+    public Queue(String name, int size, boolean broken) {
+        this.name = name;
+        this.size = size;
+        this.broken = broken;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean broken() {
+        return broken;
+    }
+
+    public int depth() {
+        return Meter.measure(this);
+    }
+}
