@@ -37,7 +37,7 @@ class ReliabilityTest {
     void faultsInsideTheAgentStayThereAndAreCounted() throws Exception {
         try (InstrumentedJvm app = InstrumentedJvm.fixture(AGENT, FaultsApp.class)) {
             app.awaitStdout(Pattern.compile("^ready$"), TIMEOUT);
-            Map<String, Long> truth = truth(app);
+            Map<String, Long> truth = app.truth();
             Scrape scrape = app.scrape();
 
             // The application saw no difference: its results, and its own exceptions, the very objects.
@@ -203,16 +203,5 @@ class ReliabilityTest {
             System.out.println("ReliabilityTest cardinality: 1,000,000 distinct values, " + series.size()
                     + " series; heap growth " + growth / 1024 + " KB beyond the unlabelled rule; " + figures);
         }
-    }
-
-    private static Map<String, Long> truth(InstrumentedJvm app) {
-        Map<String, Long> truth = new HashMap<>();
-        for (String line : app.stdout()) {
-            if (line.startsWith("truth ")) {
-                String[] words = line.split(" ");
-                truth.put(words[1], Long.parseLong(words[2]));
-            }
-        }
-        return truth;
     }
 }

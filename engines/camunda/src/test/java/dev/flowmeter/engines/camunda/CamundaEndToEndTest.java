@@ -36,12 +36,7 @@ class CamundaEndToEndTest {
     void runTheLoad() throws Exception {
         app = InstrumentedJvm.fixture("port=0", CamundaApp.class);
         app.awaitStdout(Pattern.compile("^done$"), LOAD_TIMEOUT);
-        for (String line : app.stdout()) {
-            if (line.startsWith("truth ")) {
-                int last = line.lastIndexOf(' ');
-                truth.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
-            }
-        }
+        truth.putAll(app.truth());
         scrape = app.scrape();
     }
 

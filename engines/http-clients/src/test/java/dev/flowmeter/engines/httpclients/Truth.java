@@ -29,12 +29,7 @@ final class Truth {
     static Truth of(InstrumentedJvm app) throws InterruptedException {
         app.awaitStdout(Pattern.compile("^done$"), TIMEOUT);
         Truth truth = new Truth();
-        for (String line : app.stdout()) {
-            if (line.startsWith("truth ")) {
-                int last = line.lastIndexOf(' ');
-                truth.counts.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
-            }
-        }
+        truth.counts.putAll(app.truth());
         return truth;
     }
 

@@ -43,12 +43,7 @@ class TemporalEndToEndTest {
     void runTheLoad() throws Exception {
         app = InstrumentedJvm.fixture("port=0", TemporalApp.class);
         app.awaitStdout(Pattern.compile("^load done$"), TIMEOUT);
-        for (String line : app.stdout()) {
-            if (line.startsWith("truth ")) {
-                int last = line.lastIndexOf(' ');
-                truth.put(line.substring("truth ".length(), last), Long.parseLong(line.substring(last + 1)));
-            }
-        }
+        truth.putAll(app.truth());
         scrape = app.scrape();
     }
 
