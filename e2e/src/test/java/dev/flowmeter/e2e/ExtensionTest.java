@@ -48,7 +48,7 @@ class ExtensionTest {
                 assertTrue(states.contains(sample.labels().get("state")) && sample.value() >= 1, sample.toString());
             }
             assertEquals(1.0, scrape.sum("example_extension_info",
-                    Map.of("java_version", System.getProperty("java.version"))), scrape.text());
+                    Map.of("java_version", InstrumentedJvm.javaVersion())), scrape.text());
             assertTrue(run.jvm().stderr().stream().noneMatch(line -> line.startsWith("flowmeter: extension")),
                     run.jvm().describe());
 

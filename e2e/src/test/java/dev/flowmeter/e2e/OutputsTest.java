@@ -79,22 +79,11 @@ class OutputsTest {
             assertTrue(scrape.sum("jvm_memory_used_bytes", Map.of("area", "heap")) > 0);
             assertEquals(3, scrape.sum("task_execute_error_total", Map.of("task_type", "failing_task")));
             // The instrumented JVM runs on the JDK the suite was asked for (.ci/run runs it on JDK 17 and 25).
-            String expected = javaVersion(Path.of(System.getProperty(InstrumentedJvm.JDK_PROPERTY,
-                    System.getProperty("java.home"))));
+            String expected = InstrumentedJvm.javaVersion();
             assertFalse(scrape.matching(sample -> sample.name().equals("jvm_runtime_info")
                     && sample.labels().getOrDefault("version", "").startsWith(expected + "+")).isEmpty(),
                     "the JVM is not " + expected + ": " + scrape.matching(sample -> sample.name().equals("jvm_runtime_info")));
         }
-    }
-
-    /** JAVA_VERSION from a JDK's release file, as java.runtime.version begins. */
-    private static String javaVersion(Path jdk) throws IOException {
-        for (String line : Files.readAllLines(jdk.resolve("release"))) {
-            if (line.startsWith("JAVA_VERSION=")) {
-                return line.substring("JAVA_VERSION=".length()).replace("\"", "");
-            }
-        }
-        throw new AssertionError("no JAVA_VERSION in " + jdk.resolve("release"));
     }
 
     private static long executed(InstrumentedJvm app) throws InterruptedException {

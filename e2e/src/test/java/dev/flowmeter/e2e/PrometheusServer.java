@@ -3,6 +3,7 @@ package dev.flowmeter.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

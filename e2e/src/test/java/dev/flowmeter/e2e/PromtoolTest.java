@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
+import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,12 +112,15 @@ class PromtoolTest {
     @Test
     void agentMetricsAreLintClean() throws Exception {
         Promtool.executable(); // before a JVM is started for nothing
-        try (TestAppRun run = TestAppRun.finish("port=0", 30)) {
-            String metrics = InstrumentedJvm.get(run.jvm().metricsUrl());
-            assertTrue(metrics.contains("task_execute_time_seconds_bucket"), metrics);
-            Promtool.Result result = Promtool.runWithInput(metrics, "check", "metrics");
-            assertEquals(new Promtool.Result(0, ""), result,
-                    "promtool check metrics on the agent's /metrics: " + result + "\nscrape:\n" + metrics);
+        Path extension = Promtool.PROJECT_ROOT.resolve("extension-example/target/flowmeter-extension-example.jar");
+        try (TestAppRun run = TestAppRun.finish("port=0,jvm=true,config=" + TestAppRulesTest.RULES + ",extensions="
+                + extension, 30)) {
+            Scrape scrape = run.jvm().scrape();
+            for (String family : List.of("task_execute_time_seconds_bucket", "workflow_duration_seconds_count",
+                    "workflow_engine_status", "jvm_threads_current", "example_extension_threads")) {
+                assertFalse(scrape.matching(sample -> sample.name().equals(family)).isEmpty(), family + " is missing");
+            }
+            Promtool.assertLintClean(scrape);
         }
     }
 

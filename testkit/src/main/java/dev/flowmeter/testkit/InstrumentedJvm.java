@@ -90,6 +90,17 @@ public final class InstrumentedJvm implements AutoCloseable {
         return Path.of(System.getProperty(JDK_PROPERTY, System.getProperty("java.home")), "bin", "java").toString();
     }
 
+    /** The Java version of the JDK that instrumented JVMs run on, as {@code java.version} gives it: 17.0.15. */
+    public static String javaVersion() throws IOException {
+        Path release = Path.of(System.getProperty(JDK_PROPERTY, System.getProperty("java.home")), "release");
+        for (String line : java.nio.file.Files.readAllLines(release)) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+            }
+        }
+        throw new IOException("no JAVA_VERSION in " + release);
+    }
+
     private static String agent(String arguments) {
         return "-javaagent:" + AGENT_JAR.toAbsolutePath() + (arguments.isEmpty() ? "" : "=" + arguments);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.httpclients.fixtures.HttpClientsApp;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -65,5 +66,10 @@ class HttpClientsTest {
     @Test
     void theAgentRecordedWithoutErrors() {
         Truth.assertNoAgentErrors(app, scrape);
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flowmeter.engines.jobrunr.fixture.JobRunrApp;
 import dev.flowmeter.engines.jobrunr.fixture.Work;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.List;
@@ -187,5 +188,10 @@ class JobRunrInstrumentationTest {
 
     private static void assertCount(Scrape scrape, long expected, String name, Map<String, String> labels) {
         assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }

@@ -9,6 +9,7 @@ import dev.flowmeter.engines.quartz.fixture.InvoiceJob;
 import dev.flowmeter.engines.quartz.fixture.QuartzApp;
 import dev.flowmeter.engines.quartz.fixture.ReportJob;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.List;
@@ -157,5 +158,10 @@ class QuartzInstrumentationTest {
 
     private static void assertCount(Scrape scrape, long expected, String name, Map<String, String> labels) {
         assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }

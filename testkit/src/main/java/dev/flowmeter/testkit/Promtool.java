@@ -1,6 +1,4 @@
-package dev.flowmeter.e2e;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package dev.flowmeter.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -15,13 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Prometheus' {@code promtool} from PATH in the project root, the e2e module's parent. */
-final class Promtool {
+/** Runs Prometheus' {@code promtool} from PATH in the project root. */
+public final class Promtool {
 
-    static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The project's root folder, which the parent pom passes to every module's tests. */
+    public static final Path PROJECT_ROOT = Path.of(System.getProperty("flowmeter.root", "..")).toAbsolutePath().normalize();
 
     /** What a run printed, on stdout and stderr together, and its exit status. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
         @Override
         public String toString() {
             return "promtool exited " + exitCode + (output.isEmpty() ? " and printed nothing" : ", printing:\n" + output);
@@ -31,7 +30,7 @@ final class Promtool {
     private Promtool() {}
 
     /** The promtool on PATH; fails the test, never skips it, when there is none. */
-    static Path executable() {
+    public static Path executable() {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String directory : path.split(File.pathSeparator)) {
@@ -44,12 +43,12 @@ final class Promtool {
                 }
             }
         }
-        return fail("promtool is not on PATH (" + path + "). Run `bash .ci/run` as root, which installs it, or install"
-                + " Debian's prometheus package (apt-get install --no-install-recommends prometheus), which provides it.");
+        throw new AssertionError("promtool is not on PATH (" + path + "). Run `bash .ci/run` as root, which installs it,"
+                + " or install Debian's prometheus package (apt-get install --no-install-recommends prometheus).");
     }
 
     /** {@code promtool arguments...} in the project root, with {@code stdin} as its input. */
-    static Result runWithInput(String stdin, String... arguments) throws IOException, InterruptedException {
+    public static Result runWithInput(String stdin, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable().toString());
         command.addAll(List.of(arguments));
@@ -75,13 +74,21 @@ final class Promtool {
         reader.start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor();
-            fail("promtool " + String.join(" ", arguments) + " did not finish within 2 minutes");
+            throw new AssertionError("promtool " + String.join(" ", arguments) + " did not finish within 2 minutes");
         }
         reader.join(TimeUnit.SECONDS.toMillis(10));
         return new Result(process.exitValue(), output.toString(StandardCharsets.UTF_8));
     }
 
-    static Result run(String... arguments) throws IOException, InterruptedException {
+    public static Result run(String... arguments) throws IOException, InterruptedException {
         return runWithInput("", arguments);
+    }
+
+    /** {@code promtool check metrics} on a scrape: it must print nothing, as for lint-clean metrics. */
+    public static void assertLintClean(Scrape scrape) throws IOException, InterruptedException {
+        Result result = runWithInput(scrape.text(), "check", "metrics");
+        if (!result.equals(new Result(0, ""))) {
+            throw new AssertionError("promtool check metrics: " + result + "\nscrape:\n" + scrape.text());
+        }
     }
 }
