@@ -3,10 +3,16 @@ package dev.flowmeter.agent;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.flowmeter.agent.config.ServerSecurity;
+import java.io.BufferedReader;
+import java.io.Console;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 
 /**
  * {@code java -jar flowmeter-agent.jar list|attach PID [key=value,...]}: gives a JVM that cannot be
@@ -85,17 +91,16 @@ public final class Cli {
     /** Prints a value for {@code auth_password_hash}; the password never appears on a command line. */
     private static int hashPassword(PrintStream out, PrintStream err) {
         try {
-            java.io.Console console = System.console();
+            Console console = System.console();
             String password = console != null ? new String(console.readPassword("password: "))
-                    : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
-                            .readLine();
+                    : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (password == null || password.isEmpty()) {
                 err.println("flowmeter: no password given on standard input");
                 return 1;
             }
-            out.println(dev.flowmeter.agent.config.ServerSecurity.PasswordHash.create(password));
+            out.println(ServerSecurity.PasswordHash.create(password));
             return 0;
-        } catch (IOException | java.security.GeneralSecurityException failed) {
+        } catch (IOException | GeneralSecurityException failed) {
             err.println("flowmeter: cannot hash the password: " + failed);
             return 1;
         }

@@ -1,6 +1,7 @@
 package dev.flowmeter.agent;
 
 import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ServerSecurity;
@@ -10,10 +11,12 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -92,7 +95,7 @@ final class MetricsServer {
         }
 
         @Override
-        public Result authenticate(com.sun.net.httpserver.HttpExchange exchange) {
+        public Result authenticate(HttpExchange exchange) {
             Result result = super.authenticate(exchange);
             if (!(result instanceof Success)) {
                 refused.inc();
@@ -102,8 +105,8 @@ final class MetricsServer {
 
         @Override
         public boolean checkCredentials(String user, String password) {
-            return java.security.MessageDigest.isEqual(user.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    security.user().getBytes(java.nio.charset.StandardCharsets.UTF_8)) && security.accepts(password);
+            return MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8),
+                    security.user().getBytes(StandardCharsets.UTF_8)) && security.accepts(password);
         }
     }
 }

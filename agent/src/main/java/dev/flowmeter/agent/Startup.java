@@ -3,6 +3,7 @@ package dev.flowmeter.agent;
 import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
+import dev.flowmeter.agent.config.Setting;
 import dev.flowmeter.agent.instrumentation.BuiltIn;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.probe.Installer;
@@ -12,6 +13,8 @@ import dev.flowmeter.agent.probe.RuleParser;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -64,13 +67,13 @@ final class Startup {
             }
             serving = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
                     : String.join(", ", outputs);
-        } catch (java.net.BindException taken) {
+        } catch (BindException taken) {
             inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
                     + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
             return;
-        } catch (IOException | java.security.GeneralSecurityException unavailable) {
-            inactive("cannot start the metrics server on port " + config.port() + " of " + config.host()
-                    + " (" + unavailable + "); check the host and the TLS key store.");
+        } catch (IOException | GeneralSecurityException unavailable) {
+            inactive("cannot start the metrics server or the exports (" + unavailable + "); check the host, the TLS"
+                    + " key store, and the textfile and pushgateway settings.");
             return;
         }
 
@@ -83,8 +86,7 @@ final class Startup {
             } else if (!instrumentation.rules().isEmpty() || !instrumentation.problems().isEmpty()) {
                 enabled.add(instrumentation);
                 enabledNames.add(instrumentation.name().equals(Instrumentation.USER_RULES)
-                        ? instrumentation.rules().size() + " rules of " + config.values().get(
-                                dev.flowmeter.agent.config.Setting.CONFIG)
+                        ? instrumentation.rules().size() + " rules of " + config.values().get(Setting.CONFIG)
                         : instrumentation.name());
             }
         }
