@@ -44,8 +44,8 @@ public final class Catalog {
             "Time spent in API requests to the orchestrator's server; uri is the path template,"
                     + " status the HTTP code or error.", "method", "uri", "status");
     public static final MetricFamily WORKFLOW_DURATION = new MetricFamily("workflow_duration_seconds", TIMER,
-            "Time from a workflow's start to its end, paired by workflow id; _count and _sum are the number"
-                    + " of finished workflows and their total time.", "workflow_type", "status");
+            "Time from a workflow's start to its end, paired by workflow id or from the start time the end"
+                    + " reads; _count and _sum are the number of finished workflows and their total time.", "workflow_type", "status");
     public static final MetricFamily WORKFLOW_ACTIVE = new MetricFamily("workflow_active", GAUGE,
             "Workflows started and not yet ended.", "workflow_type");
     public static final MetricFamily ENGINE_STATUS = new MetricFamily("workflow_engine_status", STATE_SET,

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Pairs each workflow's start with its end by workflow id: the duration goes to
- * {@code workflow_duration_seconds}, and {@code workflow_active} counts those in between. The
+ * {@code workflow_duration_seconds}, and {@code workflow_active} counts those in between. An end
+ * that reads its own start time ({@link #endedSince}) records its duration without a pair. The
  * pending starts are bounded by number and by age; a start that falls out is counted in
  * {@code flowmeter_workflows_unpaired_total} and leaves {@code workflow_active}, so neither memory nor
  * the gauge can grow without bound.
@@ -100,6 +101,21 @@ public final class WorkflowLifecycle {
         }
         start.active.dec();
         durations.get(start.workflowType, status).observeNanos(endNanos - start.startNanos);
+    }
+
+    /**
+     * Ends a workflow whose start this JVM did not see, measured from the start time the end read
+     * itself (epoch milliseconds, null when the end had none). It was never pending, so nothing is
+     * removed and workflow_active is not touched. A start later than {@code endMillis}, by clocks of
+     * two machines that disagree, counts as no time rather than a negative one.
+     */
+    public void endedSince(String workflowType, String status, Long startMillis, long endMillis) {
+        if (startMillis == null) {
+            unknownEnd.inc();
+            return;
+        }
+        long millis = Math.max(0L, endMillis - startMillis);
+        durations.get(workflowType, status).observeNanos(millis * 1_000_000L);
     }
 
     private void expire(long nowNanos) {

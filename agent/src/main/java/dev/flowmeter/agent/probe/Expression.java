@@ -91,6 +91,7 @@ public final class Expression implements LabelSource {
         return LabelValues.of(evaluate(self, argument, returned, thrown));
     }
 
+    @Override
     public Object evaluate(Object self, Object argument, Object returned, Throwable thrown) {
         Object value;
         switch (root) {

@@ -8,6 +8,14 @@ public interface LabelSource {
 
     String value(Object self, Object argument, Object returned, Throwable thrown);
 
+    /**
+     * The value itself rather than its label text, for a key that needs a number (a workflow end's
+     * {@code started_at}); a source that only has text, such as a shared label, yields that.
+     */
+    default Object evaluate(Object self, Object argument, Object returned, Throwable thrown) {
+        return value(self, argument, returned, thrown);
+    }
+
     /** The index of the argument this source reads, or {@link #NO_ARGUMENT}. */
     default int argumentIndex() {
         return NO_ARGUMENT;

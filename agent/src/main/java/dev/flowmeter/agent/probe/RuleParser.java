@@ -31,14 +31,17 @@ public final class RuleParser {
     /** Labels a rule's own timer and error counter add. */
     private static final Set<String> OUTCOME_LABELS = Set.of(Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("name", "class", "method", "parameters",
-            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "share", "failed_when", "when",
-            "async", "once_per_instance"));
+            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "started_at", "share", "failed_when",
+            "when", "async", "once_per_instance"));
     /** Keys that only a rule which times calls takes. */
     private static final List<String> TIMING_KEYS = List.of("async", "once_per_instance");
     private static final Map<String, String> ENGINE_STATES = Map.of(
             "engine_start", EngineStatus.RUNNING, "engine_resume", EngineStatus.RUNNING,
             "engine_pause", EngineStatus.PAUSED, "engine_stop", EngineStatus.STOPPED);
     private static final String WORKFLOW_END = "workflow_end";
+    /** A workflow end's key for the start time it reads itself, instead of pairing by id. */
+    private static final String STARTED_AT = "started_at";
+    private static final String WORKFLOW_TYPE = "workflow_type";
     private static final String API_RESPONSE = "api_response";
     /** The root of expressions that read a label another rule shares on the same thread. */
     private static final String SHARED = "shared.";
@@ -95,6 +98,9 @@ public final class RuleParser {
         int parameters = parameterTypes != null ? parameterTypes.size()
                 : yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
         Sources sources = rule.sources();
+        if (rule.has(STARTED_AT) && !WORKFLOW_END.equals(yaml.get("role"))) {
+            throw rule.invalid("has '" + STARTED_AT + "', which only a workflow_end takes");
+        }
         ProbeFactory probe;
         if (yaml.containsKey("role")) {
             if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
@@ -124,12 +130,7 @@ public final class RuleParser {
             return context -> new EngineStateProbe(context, engine, state);
         }
         if (roleName.equals(WORKFLOW_END)) {
-            rule.untimed();
-            rule.onlyLabels(labels, Set.of(Role.OUTCOME_LABEL));
-            LabelSource id = sources.of(rule.expression("id"));
-            LabelSource status = labels.containsKey(Role.OUTCOME_LABEL) ? sources.of(labels.get(Role.OUTCOME_LABEL)) : null;
-            Condition when = rule.condition("when", sources);
-            return context -> new WorkflowEndProbe(context, id, status, when);
+            return workflowEnd(rule, sources, labels);
         }
         if (roleName.equals(API_RESPONSE)) {
             rule.untimed();
@@ -172,6 +173,42 @@ public final class RuleParser {
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, id, async, once);
     }
 
+    /**
+     * A workflow end, paired by {@code id} with its start in this JVM, or measured from the start
+     * time it reads itself ({@code started_at}), for engines whose starts happen elsewhere: that
+     * end carries its own workflow type, and no start is pending, so workflow_active is not touched.
+     */
+    private ProbeFactory workflowEnd(RuleReader rule, Sources sources, Map<String, String> labels) throws RuleException {
+        rule.untimed();
+        LabelSource status = labels.containsKey(Role.OUTCOME_LABEL) ? sources.of(labels.get(Role.OUTCOME_LABEL)) : null;
+        Condition when = rule.condition("when", sources);
+        if (!rule.has(STARTED_AT)) {
+            if (!rule.has("id")) {
+                throw rule.invalid("needs 'id', the workflow id that pairs the end with its start, or '" + STARTED_AT
+                        + "', the start time in epoch milliseconds that the end reads");
+            }
+            rule.onlyLabels(labels, Set.of(Role.OUTCOME_LABEL));
+            LabelSource id = sources.of(rule.expression("id"));
+            return context -> WorkflowEndProbe.paired(context, id, status, when);
+        }
+        if (rule.has("id")) {
+            throw rule.invalid("has both 'id' and '" + STARTED_AT + "'; give 'id' to pair the end with its start, or '"
+                    + STARTED_AT + "' to measure from the start time the end reads");
+        }
+        rule.onlyLabels(labels, Set.of(WORKFLOW_TYPE, Role.OUTCOME_LABEL));
+        if (!labels.containsKey(WORKFLOW_TYPE)) {
+            throw rule.invalid("needs label " + WORKFLOW_TYPE + " with '" + STARTED_AT + "': no paired start gives it");
+        }
+        String startedAt = rule.expression(STARTED_AT);
+        if (isShared(startedAt)) {
+            throw rule.invalid("has '" + STARTED_AT + ": " + shown(startedAt) + "'; a shared label is text, and "
+                    + STARTED_AT + " reads epoch milliseconds from the call");
+        }
+        LabelSource start = sources.of(startedAt);
+        LabelSource type = sources.of(labels.get(WORKFLOW_TYPE));
+        return context -> WorkflowEndProbe.since(context, start, type, status, when);
+    }
+
     private ProbeFactory custom(RuleReader rule, Sources sources) throws RuleException {
         String timer = rule.metricName("timer");
         if (timer != null && !timer.endsWith("_seconds")) {
@@ -204,8 +241,8 @@ public final class RuleParser {
     }
 
     private Rule gauge(RuleReader rule, String type) throws RuleException {
-        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", "share",
-                "async", "once_per_instance")) {
+        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", STARTED_AT,
+                "share", "async", "once_per_instance")) {
             if (rule.has(key)) {
                 throw rule.invalid("is a gauge, sampled from live instances, and takes no '" + key + "'");
             }
@@ -467,7 +504,7 @@ public final class RuleParser {
 
         private Set<Integer> argumentsRead() throws RuleException {
             List<String> expressions = new ArrayList<>(labels().values());
-            for (String key : List.of("id", "value")) {
+            for (String key : List.of("id", STARTED_AT, "value")) {
                 if (yaml.get(key) instanceof String) {
                     expressions.add((String) yaml.get(key));
                 }
@@ -549,6 +586,12 @@ public final class RuleParser {
                 public String value(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
                     return source.value(self, index < all.length ? all[index] : null, returned, thrown);
+                }
+
+                @Override
+                public Object evaluate(Object self, Object arguments, Object returned, Throwable thrown) {
+                    Object[] all = (Object[]) arguments;
+                    return source.evaluate(self, index < all.length ? all[index] : null, returned, thrown);
                 }
 
                 @Override

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * once and is retried for some others), starts two duplicates that the server rejects, and prints
  * what it counted itself as {@code truth KEY VALUE} lines: activity attempts and failures counted
  * inside the activities, starts and their rejections counted by the caller, workflow outcomes from
- * the results, and the poll calls its own gRPC interceptor saw. Then it obeys commands on stdin:
+ * the results, the runs' durations as the client saw them and as the activities bound them, and the
+ * poll calls its own gRPC interceptor saw. Then it obeys commands on stdin:
  * {@code polls N} prints the poll counts so far, {@code pause}, {@code resume} and {@code stop}
  * drive the worker factory.
  */
@@ -89,37 +90,62 @@ public final class TemporalApp {
         }
     }
 
-    /** Counts its own attempts and failures per activity type, the ground truth for executions and replies. */
+    /**
+     * Counts its own attempts and failures per activity type, the ground truth for executions and
+     * replies, and the span of each order's attempts, from the first one's start to the last one's
+     * end: a run lasts at least that long.
+     */
     public static final class OrderActivitiesImpl implements OrderActivities {
         final Map<String, AtomicLong> attempts = new ConcurrentHashMap<>();
         final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+        final Map<Integer, Long> firstAttemptNanos = new ConcurrentHashMap<>();
+        final Map<Integer, Long> lastAttemptEndNanos = new ConcurrentHashMap<>();
         private final Map<Integer, Boolean> shippedOnce = new ConcurrentHashMap<>();
 
         @Override
         public void reserve(int order) {
-            attempt("Reserve");
+            attempt("Reserve", order);
+            attemptEnded(order);
         }
 
         @Override
         public void charge(int order) {
-            attempt("Charge");
-            if (order % 5 == 0) {
-                fail("Charge");
-                throw ApplicationFailure.newNonRetryableFailure("card declined", "Declined");
+            attempt("Charge", order);
+            try {
+                if (order % 5 == 0) {
+                    fail("Charge");
+                    throw ApplicationFailure.newNonRetryableFailure("card declined", "Declined");
+                }
+            } finally {
+                attemptEnded(order);
             }
         }
 
         @Override
         public void ship(int order) {
-            attempt("Ship");
-            if (order % 4 == 1 && shippedOnce.putIfAbsent(order, true) == null) {
-                fail("Ship");
-                throw ApplicationFailure.newFailure("carrier busy", "Busy");
+            attempt("Ship", order);
+            try {
+                if (order % 4 == 1 && shippedOnce.putIfAbsent(order, true) == null) {
+                    fail("Ship");
+                    throw ApplicationFailure.newFailure("carrier busy", "Busy");
+                }
+            } finally {
+                attemptEnded(order);
             }
         }
 
-        private void attempt(String type) {
+        private void attempt(String type, int order) {
+            firstAttemptNanos.putIfAbsent(order, System.nanoTime());
             attempts.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+        }
+
+        private void attemptEnded(int order) {
+            lastAttemptEndNanos.merge(order, System.nanoTime(), Math::max);
+        }
+
+        /** Microseconds from the order's first attempt's start to its last attempt's end. */
+        long spanMicros(int order) {
+            return (lastAttemptEndNanos.get(order) - firstAttemptNanos.get(order)) / 1000;
         }
 
         private void fail(String type) {
@@ -170,7 +196,11 @@ public final class TemporalApp {
 
     public static void main(String[] args) throws Exception {
         PollCounter polls = new PollCounter();
+        // Without time skipping the in-memory server stamps events with this machine's clock, as a real
+        // server does, so that run durations can be compared with what this JVM measured; a skipping
+        // server moves its own clock ahead whenever all workflows wait.
         TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(false)
                 .setWorkflowServiceStubsOptions(WorkflowServiceStubsOptions.newBuilder()
                         .setGrpcClientInterceptors(List.of(polls))
                         .build())
@@ -184,8 +214,10 @@ public final class TemporalApp {
 
         long started = 0;
         List<WorkflowStub> stubs = new ArrayList<>();
+        long[] startCalledNanos = new long[ORDERS];
         for (int order = 0; order < ORDERS; order++) {
             OrderWorkflow workflow = client.newWorkflowStub(OrderWorkflow.class, options(order));
+            startCalledNanos[order] = System.nanoTime();
             WorkflowClient.start(workflow::process, order);
             started++;
             stubs.add(WorkflowStub.fromTyped(workflow));
@@ -201,19 +233,31 @@ public final class TemporalApp {
         }
         long completed = 0;
         long failed = 0;
-        for (WorkflowStub stub : stubs) {
+        // Per status, the runs' durations in microseconds as bounded from outside: from the start
+        // call to the result (later than the run's close, as results are awaited one by one), and
+        // the span of the run's activity attempts (within the run).
+        Map<String, Long> clientMicros = new TreeMap<>();
+        Map<String, Long> activityMicros = new TreeMap<>();
+        for (int order = 0; order < ORDERS; order++) {
+            String status;
             try {
-                stub.getResult(60, TimeUnit.SECONDS, String.class);
+                stubs.get(order).getResult(60, TimeUnit.SECONDS, String.class);
                 completed++;
+                status = "SUCCESS";
             } catch (WorkflowFailedException failure) {
                 failed++;
+                status = "FAILURE";
             }
+            clientMicros.merge(status, (System.nanoTime() - startCalledNanos[order]) / 1000, Long::sum);
+            activityMicros.merge(status, activities.spanMicros(order), Long::sum);
         }
 
         System.out.println("truth started OrderWorkflow " + started);
         rejected.forEach((exception, count) -> System.out.println("truth rejected " + exception + " " + count));
         System.out.println("truth completed OrderWorkflow " + completed);
         System.out.println("truth failed OrderWorkflow " + failed);
+        clientMicros.forEach((status, micros) -> System.out.println("truth client_micros OrderWorkflow " + status + " " + micros));
+        activityMicros.forEach((status, micros) -> System.out.println("truth activity_micros OrderWorkflow " + status + " " + micros));
         activities.attempts.forEach((type, count) -> System.out.println("truth attempts " + type + " " + count.get()));
         activities.failures.forEach((type, count) -> System.out.println("truth failures " + type + " " + count.get()));
         System.out.println("load done");
