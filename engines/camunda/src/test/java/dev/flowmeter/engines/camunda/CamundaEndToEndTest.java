@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.camunda.fixtures.CamundaApp;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.HashMap;
@@ -158,5 +159,10 @@ class CamundaEndToEndTest {
 
     private void assertCount(long expected, String name, Map<String, String> labels) {
         assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.camunda.fixtures.ExternalTaskClientApp;
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.HashMap;
@@ -110,5 +111,10 @@ class ExternalTaskClientEndToEndTest {
 
     private void assertCount(long expected, String name, Map<String, String> labels) {
         assertEquals(expected, (long) scrape.sum(name, labels), name + labels + "\n" + scrape.text());
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.HashMap;
@@ -217,5 +218,10 @@ class TemporalEndToEndTest {
 
     private static void assertCount(long expected, String name, Map<String, String> labels, Scrape scrape) {
         assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
+    }
+
+    @Test
+    void theScrapeIsLintClean() throws Exception {
+        Promtool.assertLintClean(app.scrape());
     }
 }
