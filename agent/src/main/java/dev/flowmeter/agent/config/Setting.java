@@ -66,11 +66,6 @@ public enum Setting {
         return description;
     }
 
-    /** The system property that sets this key, {@code flowmeter.port} for {@code port}. */
-    public String systemProperty() {
-        return "flowmeter." + key;
-    }
-
     /** The environment variable that sets this key, {@code FLOWMETER_PORT} for {@code port}. */
     public String environmentVariable() {
         return "FLOWMETER_" + key.toUpperCase(java.util.Locale.ROOT);
