@@ -36,6 +36,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
 
 /**
  * The benchmark suite: Flowmeter beside no agent, hand-written client_java code and the
@@ -124,7 +125,7 @@ public final class Suite {
         Map<String, Score> withOtel = jmh("calls-otel", direct, otel, true);
         Report.Section section = report.section("1. Instrumented call",
                 "A small method called in a JMH loop (3 warm-up and 5 measurement iterations of 1 s, 1 fork per"
-                        + " configuration). *Added* is the time per call over the same call without an agent, in"
+                        + " configuration; the median iteration, ± half the iterations' range). *Added* is the time per call over the same call without an agent, in"
                         + " the same run; B/op is JMH's `gc.alloc.rate.norm` (`-prof gc`). Flowmeter instruments"
                         + " the method with a rule (`bench/rules/calls.yaml`: timer and error counter); the"
                         + " OpenTelemetry agent with `otel.instrumentation.methods.include` (a span per call, no"
@@ -172,12 +173,15 @@ public final class Suite {
             Score flow = withFlowmeter.get(client);
             Score ot = withOtel.get(client);
             double ratio = (flow.score - base.score) / (ot.score - base.score);
-            boolean met = ratio <= 1.0 / 3;
+            // A loopback request varies by more than either agent adds when the machine is busy: a
+            // ratio of two differences within that spread says nothing, and is not counted as met.
+            boolean resolved = ot.score - base.score > ot.error + base.error;
+            String verdict = resolved ? verdict(ratio <= 1.0 / 3) : "inconclusive (within noise)";
             section.row(client, us(base) + " (" + bytes(base) + ")", addedUs(flow, base) + ", " + bytes(flow),
-                    addedUs(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict(met));
+                    addedUs(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict);
             report.target("HTTP call `" + client + "`: Flowmeter's added latency ≤ 1/3 of the OpenTelemetry agent's",
                     String.format(Locale.ROOT, "%.2f µs vs %.2f µs (%.2f)", flow.score - base.score,
-                            ot.score - base.score, ratio), met);
+                            ot.score - base.score, ratio), verdict);
         }
     }
 
@@ -347,7 +351,7 @@ public final class Suite {
 
     // ---------------------------------------------------------------- JMH
 
-    /** A benchmark's mean time per op (in its unit) and bytes allocated per op. */
+    /** A benchmark's median iteration time per op (in its unit), half its iterations' range, and bytes allocated per op. */
     record Score(double score, double error, double bytes) {}
 
     private Map<String, Score> jmh(String name, String include, List<String> agent, boolean gc) throws RunnerException {
@@ -367,10 +371,13 @@ public final class Suite {
         Map<String, Score> scores = new HashMap<>();
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
-            Result<?> primary = result.getPrimaryResult();
+            // The median iteration, not the mean: on a machine shared with builds, a burst of load
+            // spoils one iteration, which the mean would carry into the figure.
+            Statistics primary = result.getPrimaryResult().getStatistics();
             Result<?> bytes = result.getSecondaryResults().get("gc.alloc.rate.norm");
+            double spread = (primary.getMax() - primary.getMin()) / 2;
             scores.put(benchmark.substring(benchmark.lastIndexOf('.') + 1),
-                    new Score(primary.getScore(), primary.getScoreError(), bytes == null ? Double.NaN : bytes.getScore()));
+                    new Score(primary.getPercentile(50), spread, bytes == null ? Double.NaN : bytes.getScore()));
         }
         return scores;
     }
@@ -474,7 +481,11 @@ public final class Suite {
         }
 
         void target(String target, String measured, boolean met) {
-            targets.add("| " + target + " | " + measured + " | " + verdict(met) + " |");
+            target(target, measured, verdict(met));
+        }
+
+        void target(String target, String measured, String verdict) {
+            targets.add("| " + target + " | " + measured + " | " + verdict + " |");
         }
 
         String markdown(String header) {
