@@ -23,7 +23,7 @@ final class AllArgumentsAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@ProbeId int probe, @Advice.Enter long entered, @Advice.This(optional = true) Object self,
             @Advice.Local("arguments") Object[] arguments,
-            @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned, @Advice.Thrown Throwable thrown) {
+            @ProbeReturn Object returned, @Advice.Thrown Throwable thrown) {
         Probes.exit(probe, entered, self, arguments, returned, thrown);
     }
 }

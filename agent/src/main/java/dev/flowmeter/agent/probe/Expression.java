@@ -81,6 +81,11 @@ public final class Expression implements LabelSource {
         return argumentIndex;
     }
 
+    /** Whether this expression starts at the call's return value. */
+    boolean readsReturn() {
+        return root == Root.RETURN;
+    }
+
     @Override
     public boolean readsOutcome() {
         return root == Root.RETURN || root == Root.THROWN;

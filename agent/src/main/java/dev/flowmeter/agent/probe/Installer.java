@@ -80,7 +80,8 @@ public final class Installer {
         ElementMatcher<MethodDescription> methods = methods(rule);
         Advice.WithCustomMapping mapping = Advice.withCustomMapping()
                 .bind(ProbeId.class, id)
-                .bind(ProbeArgument.class, new ArgumentSlot(rule.argumentIndex()));
+                .bind(ProbeArgument.class, new ArgumentSlot(rule.argumentIndex()))
+                .bind(ProbeReturn.class, new ReturnSlot(rule.readsReturn()));
         Class<?> advice = rule.onConstructors() ? ConstructorAdvice.class
                 : rule.allArguments() ? AllArgumentsAdvice.class : ProbeAdvice.class;
         AgentBuilder.Transformer forAdvice = new AgentBuilder.Transformer.ForAdvice(mapping)

@@ -2,7 +2,6 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probes;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The one advice every rule uses, inlined into the instrumented method. It references only
@@ -20,7 +19,7 @@ final class ProbeAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@ProbeId int probe, @Advice.Enter long entered, @Advice.This(optional = true) Object self,
-            @ProbeArgument Object argument, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+            @ProbeArgument Object argument, @ProbeReturn Object returned,
             @Advice.Thrown Throwable thrown) {
         Probes.exit(probe, entered, self, argument, returned, thrown);
     }

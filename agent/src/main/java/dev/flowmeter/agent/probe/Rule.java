@@ -20,10 +20,11 @@ public final class Rule {
     private final List<String> parameterTypes;
     private final int argumentIndex;
     private final boolean allArguments;
+    private final boolean readsReturn;
     private final ProbeFactory probe;
 
     private Rule(String name, String typeName, String methodName, List<String> parameterTypes, int parameterCount,
-            int argumentIndex, boolean allArguments, ProbeFactory probe) {
+            int argumentIndex, boolean allArguments, boolean readsReturn, ProbeFactory probe) {
         this.name = name;
         this.typeName = typeName;
         this.methodName = methodName;
@@ -31,6 +32,7 @@ public final class Rule {
         this.parameterCount = parameterTypes == null ? parameterCount : parameterTypes.size();
         this.argumentIndex = argumentIndex;
         this.allArguments = allArguments;
+        this.readsReturn = readsReturn;
         this.probe = probe;
     }
 
@@ -39,13 +41,14 @@ public final class Rule {
      * {@code argumentIndex} is the one argument it reads, or {@link LabelSource#NO_ARGUMENT}.
      */
     static Rule method(String name, String typeName, String methodName, List<String> parameterTypes,
-            int parameterCount, int argumentIndex, boolean allArguments, ProbeFactory probe) {
-        return new Rule(name, typeName, methodName, parameterTypes, parameterCount, argumentIndex, allArguments, probe);
+            int parameterCount, int argumentIndex, boolean allArguments, boolean readsReturn, ProbeFactory probe) {
+        return new Rule(name, typeName, methodName, parameterTypes, parameterCount, argumentIndex, allArguments,
+                readsReturn, probe);
     }
 
     /** A rule on the constructors of a type and its subtypes. */
     static Rule constructors(String name, String typeName, ProbeFactory probe) {
-        return new Rule(name, typeName, null, null, ANY_PARAMETERS, LabelSource.NO_ARGUMENT, false, probe);
+        return new Rule(name, typeName, null, null, ANY_PARAMETERS, LabelSource.NO_ARGUMENT, false, false, probe);
     }
 
     public String name() {
@@ -83,6 +86,11 @@ public final class Rule {
     /** Whether the probe reads several arguments, and gets them all as an array. */
     public boolean allArguments() {
         return allArguments;
+    }
+
+    /** Whether the probe reads the return value; when not, its advice passes null instead. */
+    public boolean readsReturn() {
+        return readsReturn;
     }
 
     Probe probe(ProbeContext context) {

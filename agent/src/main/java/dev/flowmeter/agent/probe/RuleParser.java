@@ -117,7 +117,7 @@ public final class RuleParser {
             throw rule.invalid("reads arg" + sources.maxArgument() + " of a method with " + parameters + " parameters");
         }
         return Rule.method(name, type, method, parameterTypes, parameters, sources.singleArgument(),
-                sources.allArguments(), probe);
+                sources.allArguments(), rule.readsReturn(), probe);
     }
 
     private ProbeFactory role(RuleReader rule, Sources sources, String roleName) throws RuleException {
@@ -503,6 +503,36 @@ public final class RuleParser {
         }
 
         private Set<Integer> argumentsRead() throws RuleException {
+            Set<Integer> read = new TreeSet<>();
+            for (String expression : expressions()) {
+                if (!isShared(expression)) {
+                    int index = parseExpression(expression).argumentIndex();
+                    if (index != LabelSource.NO_ARGUMENT) {
+                        read.add(index);
+                    }
+                }
+            }
+            return read;
+        }
+
+        /**
+         * Whether the probe needs the return value: an expression reads it, or the rule is async. Only
+         * then is it passed, as boxing a primitive one would allocate on every call.
+         */
+        boolean readsReturn() throws RuleException {
+            if (Boolean.TRUE.equals(yaml.get("async"))) {
+                return true;
+            }
+            for (String expression : expressions()) {
+                if (!isShared(expression) && parseExpression(expression).readsReturn()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Every expression of the rule, from which label sources, conditions and ids are made. */
+        private List<String> expressions() throws RuleException {
             List<String> expressions = new ArrayList<>(labels().values());
             for (String key : List.of("id", STARTED_AT, "value")) {
                 if (yaml.get(key) instanceof String) {
@@ -514,16 +544,7 @@ public final class RuleParser {
                     expressions.add((String) ((Map<?, ?>) yaml.get(key)).get("value"));
                 }
             }
-            Set<Integer> read = new TreeSet<>();
-            for (String expression : expressions) {
-                if (!isShared(expression)) {
-                    int index = parseExpression(expression).argumentIndex();
-                    if (index != LabelSource.NO_ARGUMENT) {
-                        read.add(index);
-                    }
-                }
-            }
-            return read;
+            return expressions;
         }
 
         Expression parseExpression(String text) throws RuleException {

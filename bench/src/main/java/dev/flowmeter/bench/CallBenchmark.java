@@ -1,0 +1,68 @@
+package dev.flowmeter.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One call of a small method: {@code plain}, {@code labelled} and {@code fails} call {@link Work}
+ * directly, and are run once without an agent and once under each agent (the suite's forks differ
+ * only in their {@code -javaagent}); the {@code hand} ones call it through {@link HandWritten}, without
+ * an agent. The difference to the no-agent figure is what the instrumentation adds.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CallBenchmark {
+
+    /** A handful of label values, as task types are. */
+    private static final String[] KINDS = {"invoice", "payment", "shipment", "refund"};
+
+    private final Work work = new Work();
+    private final HandWritten hand = new HandWritten();
+    private int calls;
+
+    @Benchmark
+    public int plain() {
+        return work.plain(calls++);
+    }
+
+    @Benchmark
+    public int labelled() {
+        int call = calls++;
+        return work.labelled(KINDS[call & 3], call);
+    }
+
+    @Benchmark
+    public int fails() {
+        try {
+            return work.fails(calls++);
+        } catch (Work.Declined expected) {
+            return -1;
+        }
+    }
+
+    @Benchmark
+    public int handPlain() {
+        return hand.plain(calls++);
+    }
+
+    @Benchmark
+    public int handLabelled() {
+        int call = calls++;
+        return hand.labelled(KINDS[call & 3], call);
+    }
+
+    @Benchmark
+    public int handFails() {
+        try {
+            return hand.fails(calls++);
+        } catch (Work.Declined expected) {
+            return -1;
+        }
+    }
+}

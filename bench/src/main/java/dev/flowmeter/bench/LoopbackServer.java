@@ -1,0 +1,75 @@
+package dev.flowmeter.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/1.1 server on the loopback interface that answers every request with {@code 200 ok}
+ * on a kept-alive connection. Raw sockets rather than the JDK's HttpServer, which the OpenTelemetry
+ * agent instruments: only the clients' instrumentation is measured.
+ */
+final class LoopbackServer implements AutoCloseable {
+
+    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocket socket;
+
+    LoopbackServer() throws IOException {
+        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        daemon(this::accept, "loopback-accept").start();
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    private void accept() {
+        try {
+            while (true) {
+                Socket connection = socket.accept();
+                connection.setTcpNoDelay(true);
+                daemon(() -> serve(connection), "loopback-connection").start();
+            }
+        } catch (IOException closed) {
+            // the server is closed
+        }
+    }
+
+    /** Answers each request once its header ends (an empty line); the clients send GETs without a body. */
+    private static void serve(Socket connection) {
+        try (connection) {
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            OutputStream out = connection.getOutputStream();
+            int matched = 0;
+            int next;
+            while ((next = in.read()) != -1) {
+                matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (next == '\r' ? 1 : 0);
+                if (matched == 4) {
+                    out.write(RESPONSE);
+                    out.flush();
+                    matched = 0;
+                }
+            }
+        } catch (IOException closed) {
+            // the client went away
+        }
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,507 @@
+package dev.flowmeter.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * The benchmark suite: Flowmeter beside no agent, hand-written client_java code and the
+ * OpenTelemetry Java agent, every figure measured in this one run on the same JVM flags, written
+ * to a Markdown table. Run from the project's root after {@code mvn -B -DskipTests package}; builds
+ * nothing itself. {@code bash bench/run} is the one command; arguments name the parts to run
+ * ({@code calls http startup scrape throughput}, all by default).
+ */
+public final class Suite {
+
+    /** Every JVM the suite starts, benchmarks' forks and applications alike, gets these flags. */
+    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
+    static final List<String> PARTS = List.of("calls", "http", "startup", "scrape", "throughput");
+
+    static final int STARTUP_RUNS = 5;
+    static final int SCRAPE_SERIES = 10_000;
+    static final int SCRAPE_WARMUP = 5;
+    static final int SCRAPES = 21;
+    static final int THROUGHPUT_RUNS = 3;
+    static final int THROUGHPUT_WORKFLOWS = 400;
+
+    private final Path agentJar = Path.of("agent/target/flowmeter-agent.jar").toAbsolutePath();
+    private final Path otelJar = Path.of("bench/target/opentelemetry-javaagent.jar").toAbsolutePath();
+    private final Path testAppJar = Path.of("test-app/target/flowmeter-test-app.jar").toAbsolutePath();
+    private final Path callRules = Path.of("bench/rules/calls.yaml").toAbsolutePath();
+    private final Path testAppRules = Path.of("src/rules/test-app.yaml").toAbsolutePath();
+    private final Path logs = Path.of("bench/target/suite-logs").toAbsolutePath();
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String classPath = System.getProperty("java.class.path");
+    private final Properties versions = new Properties();
+    private final Report report = new Report();
+
+    public static void main(String[] args) throws Exception {
+        Set<String> parts = new LinkedHashSet<>(args.length == 0 ? PARTS : Arrays.asList(args));
+        if (!PARTS.containsAll(parts)) {
+            System.err.println("usage: Suite [" + String.join("|", PARTS) + "]...");
+            System.exit(2);
+        }
+        new Suite().run(parts, Path.of("bench/results.md"));
+    }
+
+    private void run(Set<String> parts, Path output) throws Exception {
+        for (Path jar : List.of(agentJar, otelJar, testAppJar, callRules, testAppRules)) {
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: run mvn -B -DskipTests package from the project's root");
+            }
+        }
+        Files.createDirectories(logs);
+        try (InputStream in = Suite.class.getResourceAsStream("/bench-versions.properties")) {
+            versions.load(in);
+        }
+        long start = System.nanoTime();
+        String loadBefore = loadAverage();
+        if (parts.contains("calls")) {
+            calls();
+        }
+        if (parts.contains("http")) {
+            http();
+        }
+        if (parts.contains("startup")) {
+            startup();
+        }
+        if (parts.contains("scrape")) {
+            scrape();
+        }
+        if (parts.contains("throughput")) {
+            throughput();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String markdown = report.markdown(header(took, loadBefore, loadAverage(), parts));
+        Files.writeString(output, markdown);
+        System.out.println(markdown);
+        System.out.println("suite: wrote " + output + " in " + took.toMinutes() + " min " + took.toSecondsPart() + " s");
+    }
+
+    // ---------------------------------------------------------------- 1. instrumented call
+
+    private void calls() throws RunnerException {
+        List<String> flowmeter = List.of("-javaagent:" + agentJar + "=port=off,config=" + callRules);
+        List<String> otel = List.of("-javaagent:" + otelJar,
+                "-Dotel.instrumentation.methods.include=" + Work.class.getName() + "[plain,labelled,fails]",
+                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none");
+        String direct = CallBenchmark.class.getName() + "\\.(plain|labelled|fails)$";
+        Map<String, Score> none = jmh("calls-none", CallBenchmark.class.getName() + "\\.", List.of(), true);
+        Map<String, Score> withFlowmeter = jmh("calls-flowmeter", direct, flowmeter, true);
+        Map<String, Score> withOtel = jmh("calls-otel", direct, otel, true);
+        Report.Section section = report.section("1. Instrumented call",
+                "A small method called in a JMH loop (3 warm-up and 5 measurement iterations of 1 s, 1 fork per"
+                        + " configuration; the median iteration, ± half the iterations' range). *Added* is the time per call over the same call without an agent, in"
+                        + " the same run; B/op is JMH's `gc.alloc.rate.norm` (`-prof gc`). Flowmeter instruments"
+                        + " the method with a rule (`bench/rules/calls.yaml`: timer and error counter); the"
+                        + " OpenTelemetry agent with `otel.instrumentation.methods.include` (a span per call, no"
+                        + " labels; exporters `none`); hand-written is client_java with cached data points.",
+                "| method | no agent | hand-written: added, B/op | Flowmeter: added, B/op | OpenTelemetry agent: added, B/op | Flowmeter / hand-written | target: ≤ 1.2 × hand-written, 0 B/op |",
+                "|---|---|---|---|---|---|---|");
+        for (String method : List.of("plain", "labelled", "fails")) {
+            Score base = none.get(method);
+            Score hand = none.get("hand" + Character.toUpperCase(method.charAt(0)) + method.substring(1));
+            Score flow = withFlowmeter.get(method);
+            Score ot = withOtel.get(method);
+            double handAdded = hand.score - base.score;
+            double flowAdded = flow.score - base.score;
+            double ratio = flowAdded / handAdded;
+            boolean met = ratio <= 1.2 && flow.bytes < 0.5;
+            section.row(method, ns(base), added(hand, base) + ", " + bytes(hand), added(flow, base) + ", " + bytes(flow),
+                    added(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict(met));
+            report.target("Instrumented call `" + method + "`: Flowmeter's added ns/op ≤ 1.2 × hand-written's, 0 B/op",
+                    String.format(Locale.ROOT, "%.1f ns vs %.1f ns (%.2f ×), %s", flowAdded, handAdded, ratio,
+                            bytes(flow)), met);
+        }
+    }
+
+    // ---------------------------------------------------------------- 2. HTTP client call
+
+    private void http() throws RunnerException, IOException {
+        List<String> flowmeter = List.of("-javaagent:" + agentJar + "=port=" + freePort());
+        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
+        List<String> otel = List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
+                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
+        String all = HttpBenchmark.class.getName() + "\\.";
+        Map<String, Score> none = jmh("http-none", all, List.of(), true);
+        Map<String, Score> withFlowmeter = jmh("http-flowmeter", all, flowmeter, true);
+        Map<String, Score> withOtel = jmh("http-otel", all, otel, true);
+        Report.Section section = report.section("2. HTTP client call",
+                "A GET to a loopback server (raw sockets, so that only the clients are instrumented) on a kept-alive"
+                        + " connection, µs per request; the same JMH settings. Flowmeter with its built-in"
+                        + " `jdk-httpclient` and `okhttp` instrumentations (no rules file); the OpenTelemetry agent"
+                        + " with its defaults and the Prometheus exporter, so that it records"
+                        + " `http.client.request.duration` (and a span, exported nowhere).",
+                "| client | no agent | Flowmeter: added, B/op | OpenTelemetry agent: added, B/op | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
+                "|---|---|---|---|---|---|");
+        for (String client : List.of("jdkHttpClient", "okHttp")) {
+            Score base = none.get(client);
+            Score flow = withFlowmeter.get(client);
+            Score ot = withOtel.get(client);
+            double ratio = (flow.score - base.score) / (ot.score - base.score);
+            // A loopback request varies by more than either agent adds when the machine is busy: a
+            // ratio of two differences within that spread says nothing, and is not counted as met.
+            boolean resolved = ot.score - base.score > ot.error + base.error;
+            String verdict = resolved ? verdict(ratio <= 1.0 / 3) : "inconclusive (within noise)";
+            section.row(client, us(base) + " (" + bytes(base) + ")", addedUs(flow, base) + ", " + bytes(flow),
+                    addedUs(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict);
+            report.target("HTTP call `" + client + "`: Flowmeter's added latency ≤ 1/3 of the OpenTelemetry agent's",
+                    String.format(Locale.ROOT, "%.2f µs vs %.2f µs (%.2f)", flow.score - base.score,
+                            ot.score - base.score, ratio), verdict);
+        }
+    }
+
+    // ---------------------------------------------------------------- 3. start-up
+
+    private void startup() throws IOException {
+        Map<String, List<Long>> workflow = new HashMap<>();
+        Map<String, List<Long>> metrics = new HashMap<>();
+        List<String> configs = List.of("none", "flowmeter", "otel");
+        // Interleaved, so that a burst of load elsewhere spreads over all three.
+        for (int run = 0; run < STARTUP_RUNS; run++) {
+            for (String config : configs) {
+                int port = freePort();
+                List<String> command = new ArrayList<>(List.of(java));
+                command.addAll(JVM_FLAGS);
+                command.addAll(switch (config) {
+                    case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + port + ",config=" + testAppRules);
+                    case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none",
+                            "-Dotel.logs.exporter=none", "-Dotel.metrics.exporter=prometheus",
+                            "-Dotel.exporter.prometheus.port=" + port);
+                    default -> List.of();
+                });
+                command.addAll(List.of("-jar", testAppJar.toString(), "--workflows", "1", "--api-port", "0",
+                        "--api-fail-every", "0"));
+                try (Launched app = new Launched(command)) {
+                    CompletableFuture<Launched.Line> finished = app.line(line -> line.contains("all 1 workflows finished"));
+                    if (!config.equals("none")) {
+                        app.pollMetrics(port);
+                    }
+                    workflow.computeIfAbsent(config, c -> new ArrayList<>()).add(app.await(finished, 120).nanos());
+                    if (!config.equals("none")) {
+                        metrics.computeIfAbsent(config, c -> new ArrayList<>()).add(app.awaitMetrics(120));
+                    }
+                }
+                System.out.println("suite: start-up " + config + " run " + (run + 1) + " done");
+            }
+        }
+        long base = median(workflow.get("none"));
+        long flow = median(workflow.get("flowmeter"));
+        long ot = median(workflow.get("otel"));
+        Report.Section section = report.section("3. Start-up",
+                "Wall time from starting `java` to test-app's first completed workflow (`--workflows 1`), and to"
+                        + " the metrics endpoint's first 200, median of " + STARTUP_RUNS + " runs each, interleaved."
+                        + " Flowmeter with test-app's rules file (`src/rules/test-app.yaml`) and its built-in"
+                        + " instrumentations; the OpenTelemetry agent with its defaults and its Prometheus exporter.",
+                "| configuration | first workflow done | added | metrics endpoint answers | runs (first workflow, ms) |",
+                "|---|---|---|---|---|");
+        for (String config : configs) {
+            long done = median(workflow.get(config));
+            section.row(label(config), ms(done), config.equals("none") ? "" : ms(done - base),
+                    config.equals("none") ? "(no endpoint)" : ms(median(metrics.get(config))),
+                    workflow.get(config).stream().map(n -> String.valueOf(n / 1_000_000)).collect(Collectors.joining(", ")));
+        }
+        double ratio = (double) (flow - base) / (ot - base);
+        report.target("Start-up: Flowmeter adds ≤ 1/4 of what the OpenTelemetry agent adds",
+                String.format(Locale.ROOT, "%s vs %s (%.2f)", ms(flow - base), ms(ot - base), ratio), ratio <= 0.25);
+        report.target("Start-up: Flowmeter adds ≤ 300 ms", ms(flow - base), flow - base <= 300_000_000L);
+    }
+
+    // ---------------------------------------------------------------- 4. scrape
+
+    private void scrape() throws IOException, InterruptedException {
+        Scrape flow = scrape("flowmeter");
+        Scrape hand = scrape("hand");
+        Report.Section section = report.section("4. Scrape",
+                "One `GET /metrics` (Prometheus text format, uncompressed) of a JVM holding " + SCRAPE_SERIES
+                        + " counter series (`bench_scraped_total{key=...}`), timed from this process: median and"
+                        + " 90th percentile of " + SCRAPES + " scrapes after " + SCRAPE_WARMUP + " unmeasured ones."
+                        + " Heap: in use after a full GC with the series minus before them (both after the first"
+                        + " series). The baseline is the same counter made by hand with client_java and served by"
+                        + " its HTTPServer, which Flowmeter's server is.",
+                "| server | series | median | p90 | bytes | heap for the series | target: median < 50 ms |",
+                "|---|---|---|---|---|---|---|");
+        for (Scrape scrape : List.of(flow, hand)) {
+            section.row(scrape.config.equals("hand") ? "hand-written client_java" : "Flowmeter",
+                    String.valueOf(scrape.series), ms(scrape.median), ms(scrape.p90), String.format(Locale.ROOT, "%,d", scrape.bytes),
+                    String.format(Locale.ROOT, "%.1f MB (%d B per series)", scrape.heap / 1e6, scrape.heap / scrape.series),
+                    scrape.config.equals("hand") ? "" : verdict(scrape.median < 50_000_000L));
+        }
+        report.target("Scrape of " + SCRAPE_SERIES + " series: median < 50 ms", ms(flow.median) + " (client_java by hand: "
+                + ms(hand.median) + ")", flow.median < 50_000_000L);
+    }
+
+    private record Scrape(String config, long median, long p90, int bytes, int series, long heap) {}
+
+    private Scrape scrape(String config) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JVM_FLAGS);
+        if (config.equals("flowmeter")) {
+            command.add("-javaagent:" + agentJar + "=port=" + port + ",max_series=" + SCRAPE_SERIES + ",config=" + callRules);
+        }
+        command.addAll(List.of("-cp", classPath, ScrapeTarget.class.getName(), config, String.valueOf(SCRAPE_SERIES),
+                String.valueOf(port)));
+        try (Launched target = new Launched(command)) {
+            Launched.Line ready = target.await(target.line(line -> line.startsWith("scrape-target: ready")), 120);
+            Matcher heap = Pattern.compile("heap (\\d+) -> (\\d+)").matcher(ready.text());
+            if (!heap.find()) {
+                throw new IOException("unexpected line: " + ready.text());
+            }
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .header("Accept", "text/plain; version=0.0.4").build();
+            List<Long> times = new ArrayList<>();
+            byte[] body = null;
+            for (int i = 0; i < SCRAPE_WARMUP + SCRAPES; i++) {
+                long begin = System.nanoTime();
+                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                long took = System.nanoTime() - begin;
+                if (response.statusCode() != 200) {
+                    throw new IOException("scrape answered " + response.statusCode());
+                }
+                body = response.body();
+                if (i >= SCRAPE_WARMUP) {
+                    times.add(took);
+                }
+            }
+            int series = (int) new String(body, StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.startsWith("bench_scraped_total{")).count();
+            times.sort(null);
+            return new Scrape(config, median(times), times.get((int) Math.ceil(times.size() * 0.9) - 1), body.length,
+                    series, Long.parseLong(heap.group(2)) - Long.parseLong(heap.group(1)));
+        }
+    }
+
+    // ---------------------------------------------------------------- 5. throughput
+
+    private void throughput() throws IOException {
+        Map<String, List<Double>> rates = new HashMap<>();
+        for (int run = 0; run < THROUGHPUT_RUNS; run++) {
+            for (String config : List.of("none", "flowmeter")) {
+                List<String> command = new ArrayList<>(List.of(java));
+                command.addAll(JVM_FLAGS);
+                if (config.equals("flowmeter")) {
+                    command.add("-javaagent:" + agentJar + "=port=" + freePort() + ",config=" + testAppRules);
+                }
+                command.addAll(List.of("-jar", testAppJar.toString(), "--workflows", String.valueOf(THROUGHPUT_WORKFLOWS),
+                        "--api-port", "0", "--api-fail-every", "0"));
+                try (Launched app = new Launched(command)) {
+                    CompletableFuture<Launched.Line> up = app.line(line -> line.startsWith("test-app: Conductor API at"));
+                    CompletableFuture<Launched.Line> done = app.line(line -> line.contains("workflows finished"));
+                    long from = app.await(up, 120).nanos();
+                    long to = app.await(done, 300).nanos();
+                    rates.computeIfAbsent(config, c -> new ArrayList<>()).add(THROUGHPUT_WORKFLOWS / ((to - from) / 1e9));
+                }
+                System.out.println("suite: throughput " + config + " run " + (run + 1) + " done");
+            }
+        }
+        double base = medianDouble(rates.get("none"));
+        double flow = medianDouble(rates.get("flowmeter"));
+        Report.Section section = report.section("5. Throughput",
+                "test-app running " + THROUGHPUT_WORKFLOWS + " workflows as fast as its workers take them (all"
+                        + " started at once; 4 worker threads per task type, tasks of 0 to 15 ms), workflows per"
+                        + " second from its API being up to the last workflow's end, median of " + THROUGHPUT_RUNS
+                        + " runs each, interleaved. Flowmeter with test-app's rules file.",
+                "| configuration | workflows/s | runs | relative | target: ≥ 97 % |",
+                "|---|---|---|---|---|");
+        for (String config : List.of("none", "flowmeter")) {
+            double rate = medianDouble(rates.get(config));
+            section.row(label(config), String.format(Locale.ROOT, "%.1f", rate),
+                    rates.get(config).stream().map(r -> String.format(Locale.ROOT, "%.1f", r)).collect(Collectors.joining(", ")),
+                    String.format(Locale.ROOT, "%.1f %%", 100 * rate / base), config.equals("none") ? "" : verdict(flow / base >= 0.97));
+        }
+        report.target("Throughput with Flowmeter ≥ 97 % of without", String.format(Locale.ROOT, "%.1f %%", 100 * flow / base),
+                flow / base >= 0.97);
+    }
+
+    // ---------------------------------------------------------------- JMH
+
+    /** A benchmark's median iteration time per op (in its unit), half its iterations' range, and bytes allocated per op. */
+    record Score(double score, double error, double bytes) {}
+
+    private Map<String, Score> jmh(String name, String include, List<String> agent, boolean gc) throws RunnerException {
+        List<String> args = new ArrayList<>(JVM_FLAGS);
+        args.addAll(agent);
+        ChainedOptionsBuilder options = new OptionsBuilder().include(include)
+                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .jvmArgs(args.toArray(new String[0]))
+                .shouldFailOnError(true)
+                .output(logs.resolve("jmh-" + name + ".txt").toString());
+        if (gc) {
+            options.addProfiler(GCProfiler.class);
+        }
+        System.out.println("suite: JMH " + name + " (log in " + logs.resolve("jmh-" + name + ".txt") + ")");
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, Score> scores = new HashMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            // The median iteration, not the mean: on a machine shared with builds, a burst of load
+            // spoils one iteration, which the mean would carry into the figure.
+            Statistics primary = result.getPrimaryResult().getStatistics();
+            Result<?> bytes = result.getSecondaryResults().get("gc.alloc.rate.norm");
+            double spread = (primary.getMax() - primary.getMin()) / 2;
+            scores.put(benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                    new Score(primary.getPercentile(50), spread, bytes == null ? Double.NaN : bytes.getScore()));
+        }
+        return scores;
+    }
+
+    // ---------------------------------------------------------------- the report
+
+    private String header(Duration took, String loadBefore, String loadAfter, Set<String> parts) throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal"))
+                .findFirst().map(line -> String.format(Locale.ROOT, "%.1f GB",
+                        Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse("unknown");
+        return String.join("\n",
+                "Measured " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + " by `bash bench/run`"
+                        + (parts.size() < PARTS.size() ? " " + String.join(" ", parts) : "") + " in "
+                        + took.toMinutes() + " min " + took.toSecondsPart() + " s.",
+                "",
+                "- Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + memory + ", " + cpu
+                        + "; load average " + loadBefore + " at the start, " + loadAfter + " at the end",
+                "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                        + ", flags of every JVM: `" + String.join(" ", JVM_FLAGS) + "`",
+                "- Flowmeter " + versions.getProperty("flowmeter") + " (client_java " + versions.getProperty("client_java")
+                        + ", ByteBuddy " + versions.getProperty("byte_buddy") + "); OpenTelemetry Java agent "
+                        + versions.getProperty("otel_agent") + "; OkHttp " + versions.getProperty("okhttp") + "; JMH "
+                        + versions.getProperty("jmh"));
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String label(String config) {
+        return switch (config) {
+            case "flowmeter" -> "Flowmeter";
+            case "otel" -> "OpenTelemetry agent";
+            default -> "no agent";
+        };
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "**missed**";
+    }
+
+    private static String ns(Score score) {
+        return String.format(Locale.ROOT, "%.1f ± %.1f ns", score.score, score.error);
+    }
+
+    private static String added(Score score, Score base) {
+        return String.format(Locale.ROOT, "%.1f ns", score.score - base.score);
+    }
+
+    private static String us(Score score) {
+        return String.format(Locale.ROOT, "%.1f ± %.1f µs", score.score, score.error);
+    }
+
+    private static String addedUs(Score score, Score base) {
+        return String.format(Locale.ROOT, "%.2f µs (± %.2f)", score.score - base.score, score.error + base.error);
+    }
+
+    private static String bytes(Score score) {
+        return String.format(Locale.ROOT, "%.0f B/op", score.bytes);
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double medianDouble(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The Markdown: the targets first, then each part's table. */
+    private static final class Report {
+
+        private final List<String> targets = new ArrayList<>();
+        private final List<Section> sections = new ArrayList<>();
+
+        Section section(String title, String text, String... head) {
+            Section section = new Section(title, text, new ArrayList<>(List.of(head)));
+            sections.add(section);
+            return section;
+        }
+
+        void target(String target, String measured, boolean met) {
+            target(target, measured, verdict(met));
+        }
+
+        void target(String target, String measured, String verdict) {
+            targets.add("| " + target + " | " + measured + " | " + verdict + " |");
+        }
+
+        String markdown(String header) {
+            StringBuilder out = new StringBuilder(header).append("\n\n| target | measured | |\n|---|---|---|\n");
+            targets.forEach(line -> out.append(line).append('\n'));
+            for (Section section : sections) {
+                out.append("\n### ").append(section.title).append("\n\n").append(section.text).append("\n\n");
+                section.lines.forEach(line -> out.append(line).append('\n'));
+            }
+            return out.toString();
+        }
+
+        record Section(String title, String text, List<String> lines) {
+            void row(String... cells) {
+                lines.add("| " + String.join(" | ", cells) + " |");
+            }
+        }
+    }
+}
