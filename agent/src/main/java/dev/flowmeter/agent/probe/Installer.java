@@ -1,6 +1,5 @@
 package dev.flowmeter.agent.probe;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
@@ -43,6 +42,7 @@ public final class Installer {
                 .assureReadEdgeTo(jvm, Probes.class)
                 .ignore(nameStartsWith("dev.flowmeter.agent.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()));
         List<InstrumentationState> states = new ArrayList<>();
+        RuleIndex index = new RuleIndex();
         for (dev.flowmeter.agent.probe.Instrumentation instrumentation : instrumentations) {
             InstrumentationState state = new InstrumentationState(instrumentation, InstrumentationState.Status.ENABLED, null);
             states.add(state);
@@ -59,14 +59,14 @@ public final class Installer {
                     System.err.println("flowmeter: rule " + rule.rule().name() + " skipped: " + missing
                             + "; the other rules apply.");
                 });
-                agent = transformation(agent, rule, check, metrics);
+                prepare(rule, check, metrics, index);
             }
         }
-        agent.installOn(jvm);
+        agent.type(index).transform(index).installOn(jvm);
         return states;
     }
 
-    private static AgentBuilder transformation(AgentBuilder agent, RuleState state, LibraryCheck check, Metrics metrics) {
+    private static void prepare(RuleState state, LibraryCheck check, Metrics metrics, RuleIndex index) {
         Rule rule = state.rule();
         int id;
         try {
@@ -75,7 +75,7 @@ public final class Installer {
             state.skip(invalid.getMessage());
             System.err.println("flowmeter: rule " + rule.name() + " skipped: " + invalid.getMessage()
                     + "; the other rules apply.");
-            return agent;
+            return;
         }
         ElementMatcher<MethodDescription> methods = methods(rule);
         Advice.WithCustomMapping mapping = Advice.withCustomMapping()
@@ -87,14 +87,7 @@ public final class Installer {
         AgentBuilder.Transformer forAdvice = new AgentBuilder.Transformer.ForAdvice(mapping)
                 .include(advice.getClassLoader())
                 .advice(methods, advice.getName());
-        return agent
-                .type(hasSuperType(named(rule.typeName())), check::appliesIn)
-                .transform((builder, type, loader, module, domain) -> {
-                    for (MethodDescription method : type.getDeclaredMethods().filter(methods)) {
-                        state.matched(type.getName() + "#" + method.getName() + method.getDescriptor());
-                    }
-                    return forAdvice.transform(builder, type, loader, module, domain);
-                });
+        index.add(new RuleIndex.Prepared(state, check, methods, forAdvice));
     }
 
     private static ElementMatcher<MethodDescription> methods(Rule rule) {
