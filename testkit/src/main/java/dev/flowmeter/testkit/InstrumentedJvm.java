@@ -198,6 +198,14 @@ public final class InstrumentedJvm implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Fails if the agent counted an advice error or printed anything on stderr but its start-up line. */
+    public void assertRecordedWithoutErrors(Scrape scrape) {
+        scrape.assertCount(0, "flowmeter_advice_errors_total", java.util.Map.of());
+        if (stderr.stream().anyMatch(line -> line.startsWith("flowmeter:"))) {
+            throw new AssertionError("the agent reported a problem;\n" + describe());
+        }
+    }
+
     public Scrape scrape() throws IOException, InterruptedException {
         return Scrape.parse(get(metricsUrl()));
     }

@@ -62,6 +62,14 @@ public final class Scrape {
         return text;
     }
 
+    /** Fails unless the samples of {@code name} with {@code labels} add up to exactly {@code expected}. */
+    public void assertCount(long expected, String name, Map<String, String> labels) {
+        long counted = (long) sum(name, labels);
+        if (counted != expected) {
+            throw new AssertionError(name + labels + ": expected " + expected + " but was " + counted + "\n" + text);
+        }
+    }
+
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
     public double sum(String name, Map<String, String> labels) {
         return samples.stream()

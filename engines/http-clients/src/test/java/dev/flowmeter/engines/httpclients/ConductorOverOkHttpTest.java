@@ -46,6 +46,6 @@ class ConductorOverOkHttpTest {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        Truth.assertNoAgentErrors(app, scrape);
+        app.assertRecordedWithoutErrors(scrape);
     }
 }

@@ -56,6 +56,6 @@ class DisableTest {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        Truth.assertNoAgentErrors(app, scrape);
+        app.assertRecordedWithoutErrors(scrape);
     }
 }

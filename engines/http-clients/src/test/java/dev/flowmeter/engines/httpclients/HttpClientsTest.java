@@ -65,7 +65,7 @@ class HttpClientsTest {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        Truth.assertNoAgentErrors(app, scrape);
+        app.assertRecordedWithoutErrors(scrape);
     }
 
     @Test

@@ -64,6 +64,6 @@ class OkHttp3Test {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        Truth.assertNoAgentErrors(app, scrape);
+        app.assertRecordedWithoutErrors(scrape);
     }
 }

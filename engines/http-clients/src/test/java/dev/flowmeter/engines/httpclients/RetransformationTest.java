@@ -66,7 +66,7 @@ class RetransformationTest {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        Truth.assertNoAgentErrors(app, scrape);
+        app.assertRecordedWithoutErrors(scrape);
     }
 
     /** The line of -Xlog:class+load that reports the class loading. */

@@ -60,10 +60,4 @@ final class Truth {
         counts.keySet().stream().map(key -> key.split(" ")).filter(key -> uris.test(key[1])).forEach(key -> statuses.add(key[2]));
         return statuses;
     }
-
-    /** No advice error was counted, and the agent printed nothing on stderr but its start-up line. */
-    static void assertNoAgentErrors(InstrumentedJvm app, Scrape scrape) {
-        assertEquals(0, scrape.sum("flowmeter_advice_errors_total", Map.of()), scrape.text());
-        assertTrue(app.stderr().stream().noneMatch(line -> line.startsWith("flowmeter:")), app.describe());
-    }
 }

@@ -64,26 +64,26 @@ class TemporalEndToEndTest {
             long failed = truth.getOrDefault("failures " + type, 0L);
             failures += failed;
             assertTrue(attempts > 0, type + " must run: " + truth);
-            assertCount(attempts - failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
-            assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
-            assertCount(0, "task_active", Map.of("task_type", type));
+            scrape.assertCount(attempts - failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
+            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
+            scrape.assertCount(0, "task_active", Map.of("task_type", type));
         }
         assertEquals(2, truth.keySet().stream().filter(key -> key.startsWith("failures ")).count(),
                 "the load must fail both non-retryably (Charge) and retryably (Ship): " + truth);
         assertTrue(failures > 0);
         // A failed attempt is reported in handle()'s result, never thrown.
-        assertCount(0, "task_execute_error_total", Map.of());
+        scrape.assertCount(0, "task_execute_error_total", Map.of());
     }
 
     @Test
     @Order(2)
     void oneReplyPerAttemptWithTheActivityTypeItReports() {
         for (String type : ACTIVITIES) {
-            assertCount(truth("attempts " + type), "task_update_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
+            scrape.assertCount(truth("attempts " + type), "task_update_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
         }
         long attempts = ACTIVITIES.stream().mapToLong(type -> truth("attempts " + type)).sum();
-        assertCount(attempts, "task_update_time_seconds_count", Map.of());
-        assertCount(0, "task_update_error_total", Map.of());
+        scrape.assertCount(attempts, "task_update_time_seconds_count", Map.of());
+        scrape.assertCount(0, "task_update_error_total", Map.of());
     }
 
     @Test
@@ -93,17 +93,17 @@ class TemporalEndToEndTest {
         for (Map.Entry<String, Long> entry : truth.entrySet()) {
             if (entry.getKey().startsWith("rejected ")) {
                 String exception = entry.getKey().substring("rejected ".length());
-                assertCount(entry.getValue(), "workflow_start_error_total", Map.of("workflow_type", WORKFLOW, "exception", exception));
+                scrape.assertCount(entry.getValue(), "workflow_start_error_total", Map.of("workflow_type", WORKFLOW, "exception", exception));
                 rejected += entry.getValue();
             }
         }
         assertEquals(TemporalApp.DUPLICATES.length, rejected, "the server must reject the duplicates: " + truth);
-        assertCount(truth("started " + WORKFLOW), "workflow_start_time_seconds_count",
+        scrape.assertCount(truth("started " + WORKFLOW), "workflow_start_time_seconds_count",
                 Map.of("workflow_type", WORKFLOW, "status", "SUCCESS"));
-        assertCount(rejected, "workflow_start_time_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "FAILURE"));
+        scrape.assertCount(rejected, "workflow_start_time_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "FAILURE"));
         assertTrue(scrape.matching(sample -> sample.name().startsWith("workflow_active")).isEmpty(),
                 "starts are not paired, so no run is counted as active");
-        assertCount(0, "flowmeter_workflows_unpaired_total", Map.of());
+        scrape.assertCount(0, "flowmeter_workflows_unpaired_total", Map.of());
     }
 
     @Test
@@ -112,9 +112,9 @@ class TemporalEndToEndTest {
         long completed = truth("completed " + WORKFLOW);
         long failed = truth("failed " + WORKFLOW);
         assertTrue(completed > 0 && failed > 0, truth.toString());
-        assertCount(completed, "workflow_duration_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "SUCCESS"));
-        assertCount(failed, "workflow_duration_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "FAILURE"));
-        assertCount(completed + failed, "workflow_duration_seconds_count", Map.of());
+        scrape.assertCount(completed, "workflow_duration_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "SUCCESS"));
+        scrape.assertCount(failed, "workflow_duration_seconds_count", Map.of("workflow_type", WORKFLOW, "status", "FAILURE"));
+        scrape.assertCount(completed + failed, "workflow_duration_seconds_count", Map.of());
     }
 
     /**
@@ -180,7 +180,7 @@ class TemporalEndToEndTest {
         app.awaitStdout(Pattern.compile("^stopped$"), TIMEOUT);
         Scrape stopped = app.scrape();
         assertState("STOPPED", stopped);
-        assertCount(0, "flowmeter_advice_errors_total", Map.of(), stopped);
+        stopped.assertCount(0, "flowmeter_advice_errors_total", Map.of());
         List<String> agentErrors = app.stderr().stream()
                 .filter(line -> line.startsWith("flowmeter") && !line.contains("serving metrics")).toList();
         assertTrue(agentErrors.isEmpty(), app.describe());
@@ -201,8 +201,8 @@ class TemporalEndToEndTest {
 
     private static void assertState(String state, Scrape scrape) {
         for (String candidate : List.of("RUNNING", "PAUSED", "STOPPED")) {
-            assertCount(candidate.equals(state) ? 1 : 0, "workflow_engine_status",
-                    Map.of("engine", "WorkerFactory", "workflow_engine_status", candidate), scrape);
+            scrape.assertCount(candidate.equals(state) ? 1 : 0, "workflow_engine_status",
+                    Map.of("engine", "WorkerFactory", "workflow_engine_status", candidate));
         }
     }
 
@@ -212,13 +212,7 @@ class TemporalEndToEndTest {
         return value;
     }
 
-    private void assertCount(long expected, String name, Map<String, String> labels) {
-        assertCount(expected, name, labels, scrape);
-    }
 
-    private static void assertCount(long expected, String name, Map<String, String> labels, Scrape scrape) {
-        assertEquals(expected, (long) scrape.sum(name, labels), name + labels);
-    }
 
     @Test
     void theScrapeIsLintClean() throws Exception {
