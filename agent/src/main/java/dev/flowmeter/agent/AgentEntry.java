@@ -8,8 +8,6 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentEntry {
 
-    private static final int UNSAFE_WARNS_FROM = 24;
-
     private static boolean started;
 
     private AgentEntry() {}
@@ -30,12 +28,6 @@ public final class AgentEntry {
         }
         started = true;
         try {
-            if (Runtime.version().feature() >= UNSAFE_WARNS_FROM) {
-                // ByteBuddy would reach for sun.misc.Unsafe, which from JDK 24 on prints four lines of
-                // deprecation warnings into the application's output; the agent needs none of it. The
-                // shaded jar reads this under the agent's own, relocated property name.
-                System.setProperty("net.bytebuddy.safe", "true");
-            }
             BootstrapInjector.inject(instrumentation);
             Startup.start(arguments, instrumentation);
         } catch (Throwable error) {

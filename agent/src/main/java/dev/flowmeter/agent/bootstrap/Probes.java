@@ -33,6 +33,16 @@ public final class Probes {
         }
     }
 
+    /**
+     * A constructor of {@code type} has built {@code self}: reported only by the constructor of the
+     * object's own class, so that an object built through its superclasses' constructors counts once.
+     */
+    public static void constructed(int id, Object self, Class<?> type) {
+        if (self.getClass() == type) {
+            exit(id, 0L, self, null, null, null);
+        }
+    }
+
     public static void exit(int id, long entered, Object self, Object argument, Object returned, Throwable thrown) {
         Probe probe = probes[id];
         try {

@@ -62,7 +62,16 @@ public final class BuiltIn {
         }
     }
 
-    public static Instrumentation load(String name, RuleParser parser) throws ConfigException {
+    /** The named built-in instrumentations, in order. */
+    public static List<Instrumentation> load(List<String> names, RuleParser parser) throws ConfigException {
+        List<Instrumentation> loaded = new ArrayList<>();
+        for (String name : names) {
+            loaded.add(load(name, parser));
+        }
+        return loaded;
+    }
+
+    private static Instrumentation load(String name, RuleParser parser) throws ConfigException {
         String resource = name + SUFFIX;
         try (InputStream in = BuiltIn.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -4,49 +4,65 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Decides, once per class loader, whether rules apply there: their library is present (the first
  * rule's type can be found; a rule whose class never loads costs nothing) and every rule's method
- * exists with the expected parameter count. Class files are read, not loaded, so the check has no
- * side effects. What does not apply is reported once, through {@code onSkip}.
+ * exists, in its type or a superclass, with the expected parameters. Class files are read, not
+ * loaded, so the check has no side effects. What does not apply is reported once, through
+ * {@code onSkip}.
  */
 final class LibraryCheck {
 
     private final List<Rule> rules;
     private final Consumer<String> onSkip;
+    private final String firstClassFile;
+    private final Map<ClassLoader, Boolean> visible = new WeakHashMap<>();
     private final Map<ClassLoader, Boolean> verdicts = new WeakHashMap<>();
+    private Boolean bootVisible;
     private Boolean bootVerdict;
     private boolean reported;
 
     LibraryCheck(List<Rule> rules, Consumer<String> onSkip) {
         this.rules = rules;
         this.onSkip = onSkip;
+        this.firstClassFile = rules.get(0).typeName().replace('.', '/') + ".class";
+    }
+
+    /**
+     * Whether the rules' library can be seen from a class loader at all: one resource lookup, without
+     * reading a class file, and the question asked for every class loader that loads anything.
+     */
+    synchronized boolean visibleIn(ClassLoader loader) {
+        if (loader == null) {
+            if (bootVisible == null) {
+                bootVisible = ClassLoader.getPlatformClassLoader().getResource(firstClassFile) != null;
+            }
+            return bootVisible;
+        }
+        return visible.computeIfAbsent(loader, l -> l.getResource(firstClassFile) != null);
     }
 
     synchronized boolean appliesIn(ClassLoader loader) {
+        if (!visibleIn(loader)) {
+            return false;
+        }
         if (loader == null) {
             if (bootVerdict == null) {
-                bootVerdict = check(ClassFileLocator.ForClassLoader.ofBootLoader());
+                bootVerdict = check(null);
             }
             return bootVerdict;
         }
-        return verdicts.computeIfAbsent(loader, l -> check(ClassFileLocator.ForClassLoader.of(l)));
+        return verdicts.computeIfAbsent(loader, this::check);
     }
 
-    private boolean check(ClassFileLocator locator) {
-        TypePool pool = TypePool.Default.of(locator);
-        if (!pool.describe(rules.get(0).typeName()).isResolved()) {
-            return false;
-        }
+    private boolean check(ClassLoader loader) {
         for (Rule rule : rules) {
-            String missing = missing(pool, rule);
+            String missing = missing(loader, rule);
             if (missing != null) {
                 if (!reported) {
                     reported = true;
@@ -58,35 +74,38 @@ final class LibraryCheck {
         return true;
     }
 
-    private static String missing(TypePool pool, Rule rule) {
-        TypePool.Resolution resolution = pool.describe(rule.typeName());
-        if (!resolution.isResolved()) {
+    private static String missing(ClassLoader loader, Rule rule) {
+        String type = rule.typeName().replace('.', '/');
+        byte[] classFile = ClassFiles.read(loader, type);
+        if (classFile == null) {
             return "class " + rule.typeName() + " is missing";
         }
         if (rule.onConstructors()) {
             return null;
         }
-        for (TypeDefinition type = resolution.resolve(); type != null; type = type.getSuperClass()) {
-            if (declares(type.asErasure(), rule)) {
+        while (classFile != null) {
+            ClassReader reader = new ClassReader(classFile);
+            if (declares(reader, rule)) {
                 return null;
             }
+            classFile = reader.getSuperName() == null ? null : ClassFiles.read(loader, reader.getSuperName());
         }
         return rule.typeName() + " has no method " + rule.methodName()
                 + (rule.parameterTypes() != null ? "(" + String.join(", ", rule.parameterTypes()) + ")"
                         : rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
     }
 
-    private static boolean declares(TypeDescription type, Rule rule) {
-        for (MethodDescription method : type.getDeclaredMethods()) {
-            if (method.getName().equals(rule.methodName())
-                    && (rule.parameterCount() == Rule.ANY_PARAMETERS
-                            || method.getParameters().size() == rule.parameterCount())
-                    && (rule.parameterTypes() == null
-                            || rule.parameterTypes().equals(method.getParameters().asTypeList().asErasures()
-                                    .stream().map(TypeDescription::getName).collect(Collectors.toList())))) {
-                return true;
+    /** Whether a class file declares the rule's method, abstract or not. */
+    private static boolean declares(ClassReader reader, Rule rule) {
+        boolean[] found = {false};
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                found[0] |= Weaver.matches(rule, name, descriptor);
+                return null;
             }
-        }
-        return false;
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return found[0];
     }
 }

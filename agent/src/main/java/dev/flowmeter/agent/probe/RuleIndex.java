@@ -1,6 +1,5 @@
 package dev.flowmeter.agent.probe;
 
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,82 +9,83 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Matches every loaded class against all rules at once. A rule applies to its type and every
- * subtype, so a class must be checked against its whole hierarchy; walking that hierarchy once for
- * all rules, rather than once per rule (ByteBuddy's {@code hasSuperType}), and remembering what each
- * supertype leads to, is what keeps start-up short with dozens of rules.
+ * Which rules apply to a class. A rule applies to its type and every subtype, so a class must be
+ * checked against its whole hierarchy: the hierarchy is walked once for all rules, from the class
+ * file's own header (see {@link ClassHeader}), and what each supertype leads to is remembered per
+ * class loader, so that a supertype's class file is read once, not once per subclass.
  */
-final class RuleIndex implements AgentBuilder.RawMatcher, AgentBuilder.Transformer {
+final class RuleIndex {
 
-    /** A rule ready to apply: its state, where its library is, its methods, and its advice. */
-    static final class Prepared {
+    /** A rule ready to apply: its state, where its library is, and the probe its advice calls. */
+    static final class Entry {
         final RuleState state;
         final LibraryCheck check;
-        final ElementMatcher<MethodDescription> methods;
-        final AgentBuilder.Transformer advice;
+        final int probeId;
 
-        Prepared(RuleState state, LibraryCheck check, ElementMatcher<MethodDescription> methods,
-                AgentBuilder.Transformer advice) {
+        Entry(RuleState state, LibraryCheck check, int probeId) {
             this.state = state;
             this.check = check;
-            this.methods = methods;
-            this.advice = advice;
+            this.probeId = probeId;
         }
     }
 
-    private final Map<String, List<Prepared>> byType = new HashMap<>();
+    /** Classes in java.* can only come from the JDK's own loaders: one memory for all class loaders. */
+    private static final String JDK_ONLY = "java/";
+
+    /** By internal type name (with slashes). */
+    private final Map<String, List<Entry>> byType = new HashMap<>();
+    private final List<Entry> entries = new ArrayList<>();
     private final Set<LibraryCheck> checks = new LinkedHashSet<>();
     private final Map<ClassLoader, Map<String, Set<String>>> ancestry = new WeakHashMap<>();
-    private final Map<String, Set<String>> bootAncestry = new ConcurrentHashMap<>();
-    /** The rules a class matched, from the matcher to the transformer that ByteBuddy calls next. */
-    private final ThreadLocal<Object[]> lastMatch = new ThreadLocal<>();
+    private final Map<String, Set<String>> jdkAncestry = new ConcurrentHashMap<>();
+    private final Map<ClassLoader, Boolean> anyVisible = new WeakHashMap<>();
 
-    void add(Prepared rule) {
-        byType.computeIfAbsent(rule.state.rule().typeName(), name -> new ArrayList<>()).add(rule);
+    void add(Entry rule) {
+        byType.computeIfAbsent(rule.state.rule().typeName().replace('.', '/'), name -> new ArrayList<>()).add(rule);
+        entries.add(rule);
         checks.add(rule.check);
     }
 
-    @Override
-    public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> classBeingRedefined,
-            ProtectionDomain protectionDomain) {
-        List<Prepared> rules = applicable(type, loader);
-        lastMatch.set(rules.isEmpty() ? null : new Object[] {type, rules});
-        return !rules.isEmpty();
+    List<Entry> entries() {
+        return entries;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-            JavaModule module, ProtectionDomain protectionDomain) {
-        Object[] last = lastMatch.get();
-        lastMatch.remove();
-        List<Prepared> rules = last != null && last[0] == type ? (List<Prepared>) last[1] : applicable(type, loader);
-        for (Prepared rule : rules) {
-            for (MethodDescription method : type.getDeclaredMethods().filter(rule.methods)) {
-                rule.state.matched(type.getName() + "#" + method.getName() + method.getDescriptor());
+    /** The rules for a class being loaded, from its class file; null when it is to stay as it is. */
+    List<Entry> applicable(String internalName, ClassLoader loader, byte[] classFile) {
+        if (!anyVisibleIn(loader)) {
+            return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
+        }
+        Map<String, Set<String>> known = memory(internalName, loader);
+        Set<String> types = known.get(internalName);
+        if (types == null) {
+            ClassHeader header = ClassHeader.parse(classFile);
+            if (header.synthetic) {
+                return null;
             }
-            builder = rule.advice.transform(builder, type, loader, module, protectionDomain);
+            types = ruleTypesAbove(internalName, header, loader, known);
         }
-        return builder;
+        return applying(types, loader);
     }
 
-    private List<Prepared> applicable(TypeDescription type, ClassLoader loader) {
-        List<Prepared> found = new ArrayList<>(0);
-        if (!anyAppliesIn(loader)) {
-            return found; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
+    /** The rules for a class already loaded; null when there are none. */
+    List<Entry> applicable(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (type.isSynthetic() || !anyVisibleIn(loader)) {
+            return null;
         }
-        for (String name : ruleTypesAbove(type, ancestry(loader))) {
-            for (Prepared rule : byType.get(name)) {
+        return applying(ruleTypesAbove(type, loader), loader);
+    }
+
+    private List<Entry> applying(Set<String> types, ClassLoader loader) {
+        List<Entry> found = null;
+        for (String name : types) {
+            for (Entry rule : byType.get(name)) {
                 if (rule.check.appliesIn(loader)) {
+                    if (found == null) {
+                        found = new ArrayList<>(2);
+                    }
                     found.add(rule);
                 }
             }
@@ -93,31 +93,63 @@ final class RuleIndex implements AgentBuilder.RawMatcher, AgentBuilder.Transform
         return found;
     }
 
-    private boolean anyAppliesIn(ClassLoader loader) {
-        for (LibraryCheck check : checks) {
-            if (check.appliesIn(loader)) {
-                return true;
+    private boolean anyVisibleIn(ClassLoader loader) {
+        synchronized (anyVisible) {
+            Boolean visible = anyVisible.get(loader);
+            if (visible == null) {
+                visible = false;
+                for (LibraryCheck check : checks) {
+                    visible |= check.visibleIn(loader);
+                }
+                anyVisible.put(loader, visible);
             }
+            return visible;
         }
-        return false;
     }
 
-    private Map<String, Set<String>> ancestry(ClassLoader loader) {
-        if (loader == null) {
-            return bootAncestry;
+    private Map<String, Set<String>> memory(String internalName, ClassLoader loader) {
+        if (loader == null || internalName.startsWith(JDK_ONLY)) {
+            return jdkAncestry;
         }
         synchronized (ancestry) {
             return ancestry.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
         }
     }
 
-    /**
-     * The rule types among a type, its superclasses and all their interfaces. Remembered by type name
-     * for the class loader, so that a supertype's class file is read once, not once per subclass:
-     * what a class inherits from is mostly what many classes inherit from.
-     */
-    private Set<String> ruleTypesAbove(TypeDefinition type, Map<String, Set<String>> known) {
-        String name = type.asErasure().getName();
+    /** The rule types among a type, its superclasses and all their interfaces. */
+    private Set<String> ruleTypesAbove(String name, ClassHeader header, ClassLoader loader, Map<String, Set<String>> known) {
+        Set<String> found = new HashSet<>();
+        if (byType.containsKey(name)) {
+            found.add(name);
+        }
+        if (header.superName != null) {
+            found.addAll(ruleTypesAbove(header.superName, loader));
+        }
+        for (String implemented : header.interfaces) {
+            found.addAll(ruleTypesAbove(implemented, loader));
+        }
+        return remember(name, found, known);
+    }
+
+    /** The same for a supertype named in a class file, read through the class loader that will load it. */
+    private Set<String> ruleTypesAbove(String name, ClassLoader loader) {
+        Map<String, Set<String>> known = memory(name, loader);
+        Set<String> remembered = known.get(name);
+        if (remembered != null) {
+            return remembered;
+        }
+        ClassHeader header = ClassFiles.header(loader, name);
+        if (header != null) {
+            return ruleTypesAbove(name, header, loader, known);
+        }
+        // missing or unreadable: the rest of the hierarchy still counts
+        return remember(name, byType.containsKey(name) ? Set.of(name) : Set.of(), known);
+    }
+
+    /** The same for a loaded class, from the JVM's own view of its hierarchy. */
+    private Set<String> ruleTypesAbove(Class<?> type, ClassLoader loader) {
+        String name = type.getName().replace('.', '/');
+        Map<String, Set<String>> known = memory(name, loader);
         Set<String> remembered = known.get(name);
         if (remembered != null) {
             return remembered;
@@ -126,16 +158,16 @@ final class RuleIndex implements AgentBuilder.RawMatcher, AgentBuilder.Transform
         if (byType.containsKey(name)) {
             found.add(name);
         }
-        try {
-            if (type.getSuperClass() != null) {
-                found.addAll(ruleTypesAbove(type.getSuperClass(), known));
-            }
-            for (TypeDefinition implemented : type.getInterfaces()) {
-                found.addAll(ruleTypesAbove(implemented, known));
-            }
-        } catch (RuntimeException unresolvable) {
-            // a supertype missing from the class path: the rest of the hierarchy still counts
+        if (type.getSuperclass() != null) {
+            found.addAll(ruleTypesAbove(type.getSuperclass(), loader));
         }
+        for (Class<?> implemented : type.getInterfaces()) {
+            found.addAll(ruleTypesAbove(implemented, loader));
+        }
+        return remember(name, found, known);
+    }
+
+    private static Set<String> remember(String name, Set<String> found, Map<String, Set<String>> known) {
         Set<String> result = found.isEmpty() ? Set.of() : Set.copyOf(found);
         known.put(name, result);
         return result;

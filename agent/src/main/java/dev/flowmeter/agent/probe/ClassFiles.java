@@ -1,0 +1,46 @@
+package dev.flowmeter.agent.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads class files through the class loader that would load them, without loading them: what a
+ * transformer may do, where loading a class could recurse into the transformer or run its static
+ * initialiser too early.
+ */
+final class ClassFiles {
+
+    private ClassFiles() {}
+
+    /**
+     * Reads a class file of the JDK's and one of the agent's own jar, so that the classes that do the
+     * reading (the jrt: and jar: URL handlers) are loaded before the agent's transformer is in place.
+     * Were one of them still to load, the transformer, reading the class files of its supertypes,
+     * would need the very class that is loading: a ClassCircularityError, which the JVM keeps, and
+     * the JDK's reading of its own resources broken for the application too.
+     */
+    static void loadReaders() {
+        read(null, "java/lang/Object");
+        read(ClassFiles.class.getClassLoader(), ClassFiles.class.getName().replace('.', '/'));
+    }
+
+    /** The class file of a type by internal name, or null where the loader has none. */
+    static byte[] read(ClassLoader loader, String internalName) {
+        ClassLoader reader = loader == null ? ClassLoader.getPlatformClassLoader() : loader;
+        try (InputStream in = reader.getResourceAsStream(internalName + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
+    /** The header of a type by internal name, or null where the loader has no readable class file for it. */
+    static ClassHeader header(ClassLoader loader, String internalName) {
+        byte[] classFile = read(loader, internalName);
+        try {
+            return classFile == null ? null : ClassHeader.parse(classFile);
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
+    }
+}

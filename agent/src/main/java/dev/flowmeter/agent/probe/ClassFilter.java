@@ -1,0 +1,89 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.bootstrap.Probes;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The agent's one class file transformer. Every class the JVM loads passes through it; it weaves
+ * the probe calls into the few that a rule applies to and leaves the rest alone, having read no
+ * more than their headers.
+ */
+final class ClassFilter implements ClassFileTransformer {
+
+    private static final String AGENT_PACKAGE = "dev/flowmeter/agent/";
+
+    private final Instrumentation jvm;
+    private final RuleIndex index;
+    /**
+     * Set while this thread is in the filter. Reading a class file can load classes (the JDK's own
+     * jrt: URL handler, say), which come back here: those are left alone, or a class would read
+     * itself while it loads (a ClassCircularityError that the JDK keeps for good).
+     */
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+
+    ClassFilter(Instrumentation jvm, RuleIndex index) {
+        this.jvm = jvm;
+        this.index = index;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+            byte[] classFile) {
+        if (name == null || name.startsWith(AGENT_PACKAGE) || busy.get() != null) {
+            return null;
+        }
+        busy.set(Boolean.TRUE);
+        try {
+            List<RuleIndex.Entry> rules = redefined != null ? index.applicable(redefined)
+                    : index.applicable(name, loader, classFile);
+            if (rules == null) {
+                return null;
+            }
+            byte[] woven = Weaver.weave(loader, name, classFile, rules);
+            if (woven != null) {
+                readProbes(module);
+            }
+            return woven;
+        } catch (Throwable error) {
+            System.err.println("flowmeter: could not instrument " + name.replace('/', '.')
+                    + ", which runs uninstrumented: " + error);
+            return null;
+        } finally {
+            busy.remove();
+        }
+    }
+
+    /** A class in a named module, the JDK's own among them, must read the module of {@link Probes} to call it. */
+    private void readProbes(Module module) {
+        Module probes = Probes.class.getModule();
+        if (module != null && !module.canRead(probes)) {
+            jvm.redefineModule(module, Set.of(probes), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /** Instruments the classes that were loaded before the agent: those of the JDK, or all of them on attach. */
+    void retransformLoaded() {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : jvm.getAllLoadedClasses()) {
+            if (jvm.isModifiableClass(type) && !type.getName().startsWith("dev.flowmeter.agent.")) {
+                loaded.add(type);
+            }
+        }
+        for (Class<?> type : loaded) {
+            try {
+                if (index.applicable(type) != null) {
+                    jvm.retransformClasses(type);
+                }
+            } catch (Throwable refused) {
+                System.err.println("flowmeter: could not instrument " + type.getName()
+                        + ", which runs uninstrumented: " + refused);
+            }
+        }
+    }
+}

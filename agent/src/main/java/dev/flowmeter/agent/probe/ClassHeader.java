@@ -1,0 +1,91 @@
+package dev.flowmeter.agent.probe;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * What a class file says it extends and implements, read straight from its bytes: the constant pool
+ * is skipped through, and only the names of the class's supertypes are decoded. Every class the JVM
+ * loads passes through here, so it must cost far less than a full class-file parser, which the
+ * agent runs only on the few classes that a rule applies to.
+ */
+final class ClassHeader {
+
+    private static final int MAGIC = 0xCAFEBABE;
+    private static final int INTERFACE = 0x0200;
+    private static final int SYNTHETIC = 0x1000;
+
+    /** Internal names (with slashes); null for java.lang.Object and module descriptors. */
+    final String superName;
+    final String[] interfaces;
+    final boolean isInterface;
+    final boolean synthetic;
+
+    private ClassHeader(String superName, String[] interfaces, int access) {
+        this.superName = superName;
+        this.interfaces = interfaces;
+        this.isInterface = (access & INTERFACE) != 0;
+        this.synthetic = (access & SYNTHETIC) != 0;
+    }
+
+    /** @throws IllegalArgumentException if the bytes are not a class file the agent can read */
+    static ClassHeader parse(byte[] classFile) {
+        try {
+            if (u4(classFile, 0) != MAGIC) {
+                throw new IllegalArgumentException("not a class file");
+            }
+            int count = u2(classFile, 8);
+            int[] entries = new int[count];
+            int at = 10;
+            for (int index = 1; index < count; index++) {
+                entries[index] = at;
+                int tag = classFile[at];
+                at += 1 + entrySize(tag, classFile, at + 1);
+                if (tag == 5 || tag == 6) {
+                    index++; // a long or a double takes two slots
+                }
+            }
+            int access = u2(classFile, at);
+            int superIndex = u2(classFile, at + 4);
+            String[] interfaces = new String[u2(classFile, at + 6)];
+            for (int i = 0; i < interfaces.length; i++) {
+                interfaces[i] = className(classFile, entries, u2(classFile, at + 8 + 2 * i));
+            }
+            return new ClassHeader(superIndex == 0 ? null : className(classFile, entries, superIndex), interfaces, access);
+        } catch (ArrayIndexOutOfBoundsException | IOException truncated) {
+            throw new IllegalArgumentException("truncated class file", truncated);
+        }
+    }
+
+    private static int entrySize(int tag, byte[] classFile, int at) {
+        switch (tag) {
+            case 1: // Utf8
+                return 2 + u2(classFile, at);
+            case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+                return 2;
+            case 15: // MethodHandle
+                return 3;
+            case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18: // 4-byte constants and references
+                return 4;
+            case 5: case 6: // Long, Double
+                return 8;
+            default:
+                throw new IllegalArgumentException("unknown constant pool tag " + tag);
+        }
+    }
+
+    private static String className(byte[] classFile, int[] entries, int classIndex) throws IOException {
+        int utf8 = entries[u2(classFile, entries[classIndex] + 1)];
+        // The class file's modified UTF-8 is what DataInput reads: a two-byte length, then the bytes.
+        return new DataInputStream(new ByteArrayInputStream(classFile, utf8 + 1, classFile.length - utf8 - 1)).readUTF();
+    }
+
+    private static int u2(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
+    }
+
+    private static int u4(byte[] bytes, int at) {
+        return u2(bytes, at) << 16 | u2(bytes, at + 2);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.flowmeter.agent.probe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The header reader against the JVM's own view of the same classes. */
+class ClassHeaderTest {
+
+    @Test
+    void agreesWithTheJvmOnEveryClassOfJavaBase() throws IOException {
+        FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        List<Path> classes;
+        try (Stream<Path> files = Files.walk(jrt.getPath("/modules/java.base/java"))) {
+            classes = files.filter(file -> file.toString().endsWith(".class")).collect(Collectors.toList());
+        }
+        assertTrue(classes.size() > 1000, "java.base has " + classes.size() + " classes in java.*");
+        int compared = 0;
+        for (Path file : classes) {
+            String name = file.toString().substring("/modules/java.base/".length()).replace(".class", "").replace('/', '.');
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError unloadable) {
+                continue;
+            }
+            ClassHeader header = ClassHeader.parse(Files.readAllBytes(file));
+            Class<?> superclass = type.isInterface() ? Object.class : type.getSuperclass();
+            assertEquals(superclass == null ? null : internal(superclass), header.superName, name);
+            assertArrayEquals(Arrays.stream(type.getInterfaces()).map(ClassHeaderTest::internal).toArray(),
+                    header.interfaces, name);
+            assertEquals(type.isSynthetic(), header.synthetic, name);
+            assertEquals(type.isInterface(), header.isInterface, name);
+            compared++;
+        }
+        assertTrue(compared > 1000, "compared " + compared);
+    }
+
+    @Test
+    void readsLongAndDoubleConstantsAsTwoSlots() throws IOException {
+        // Double's class file holds double and long constants before the names of its supertypes.
+        ClassHeader header = ClassHeader.parse(classFile(Double.class));
+        assertEquals("java/lang/Number", header.superName);
+        assertTrue(Arrays.asList(header.interfaces).contains("java/lang/Comparable"));
+    }
+
+    @Test
+    void objectHasNoSuperclass() throws IOException {
+        ClassHeader header = ClassHeader.parse(classFile(Object.class));
+        assertNull(header.superName);
+        assertFalse(header.synthetic);
+    }
+
+    @Test
+    void refusesWhatIsNotAClassFile() throws IOException {
+        byte[] whole = classFile(ClassHeaderTest.class);
+        assertThrows(IllegalArgumentException.class, () -> ClassHeader.parse(Arrays.copyOf(whole, whole.length / 3)));
+        assertThrows(IllegalArgumentException.class, () -> ClassHeader.parse("rules: []".getBytes()));
+        assertThrows(IllegalArgumentException.class, () -> ClassHeader.parse(new byte[0]));
+    }
+
+    private static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String internal(Class<?> type) {
+        return type.getName().replace('.', '/');
+    }
+}
