@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -66,6 +67,12 @@ final class Launched implements AutoCloseable {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IOException("metrics endpoint silent for " + seconds + " s; last output: " + lastOutput(), e);
         }
+    }
+
+    /** The CPU time, user and system, that the JVM has used so far: all its threads, as the kernel counts it. */
+    Duration cpu() throws IOException {
+        return process.info().totalCpuDuration()
+                .orElseThrow(() -> new IOException("the CPU time of process " + process.pid() + " is not known"));
     }
 
     private void read() {

@@ -174,10 +174,12 @@ final class Engine {
         return paused;
     }
 
-    synchronized void awaitFinished(long count) throws InterruptedException {
+    /** @return how many workflows have finished, at least {@code count} */
+    synchronized long awaitFinished(long count) throws InterruptedException {
         while (finished < count) {
             wait();
         }
+        return finished;
     }
 
     private void schedule(WorkflowRun workflow, int position) {

@@ -19,6 +19,8 @@ final class LoadDriver implements AutoCloseable {
     static final String SEQUENCE = "sequence";
 
     private static final long STEADY_INTERVAL_MILLIS = 250;
+    /** With a number of workflows in flight, a line is printed each time this many more have finished. */
+    static final int PROGRESS_EVERY = 100;
     /** A workflow type the engine does not know: its starts are rejected, as a mistyped name would be. */
     static final String UNREGISTERED_WORKFLOW = "unregistered_flow";
     static final int REJECTED_STARTS = 2;
@@ -43,8 +45,10 @@ final class LoadDriver implements AutoCloseable {
     /**
      * Starts {@code count} workflows, and {@link #REJECTED_STARTS} of an unregistered type, which do not count;
      * runs {@code whenFinished} once the engine has finished them all.
+     *
+     * @param inFlight at most this many started and unfinished at a time, or null to start them all at once
      */
-    void startWorkflows(int count, Engine engine, Runnable whenFinished) {
+    void startWorkflows(int count, Integer inFlight, Engine engine, Runnable whenFinished) {
         executor.execute(() -> {
             for (int i = 0; i < REJECTED_STARTS; i++) {
                 try {
@@ -53,16 +57,58 @@ final class LoadDriver implements AutoCloseable {
                     // the server answered 404, and counted the rejection
                 }
             }
-            for (int i = 0; i < count; i++) {
-                startNext();
-            }
             try {
+                if (inFlight == null) {
+                    for (int i = 0; i < count; i++) {
+                        startNext();
+                    }
+                } else {
+                    keepInFlight(count, inFlight, engine);
+                }
                 engine.awaitFinished(count);
                 whenFinished.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Keeps {@code inFlight} workflows started and unfinished, without end. */
+    void startClosedLoop(int inFlight, Engine engine) {
+        executor.execute(() -> {
+            try {
+                keepInFlight(Long.MAX_VALUE, inFlight, engine);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
+     * Starts {@code count} workflows, each as soon as fewer than {@code inFlight} of those started are unfinished,
+     * and prints a line each time another {@link #PROGRESS_EVERY} have finished, so that a benchmark can time a
+     * stretch of them from the output alone.
+     */
+    private void keepInFlight(long count, int inFlight, Engine engine) throws InterruptedException {
+        long reported = 0;
+        for (long started = 0; started < count; started++) {
+            if (started >= inFlight) {
+                reported = progress(engine.awaitFinished(started - inFlight + 1), reported);
+            }
+            startNext();
+        }
+        while (count - reported >= PROGRESS_EVERY) {
+            reported = progress(engine.awaitFinished(reported + PROGRESS_EVERY), reported);
+        }
+    }
+
+    private static long progress(long finished, long reported) {
+        long next = reported;
+        while (finished - next >= PROGRESS_EVERY) {
+            next += PROGRESS_EVERY;
+            System.out.println("test-app: " + next + " workflows finished");
+        }
+        return next;
     }
 
     void startSteadyLoad() {

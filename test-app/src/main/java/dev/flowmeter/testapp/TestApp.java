@@ -11,7 +11,7 @@ public final class TestApp implements AutoCloseable {
 
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar flowmeter-test-app.jar [--workflows N] [--api-port P] [--fail-rate F] [--seed S]"
-                    + " [--api-fail-every N]",
+                    + " [--api-fail-every N] [--in-flight N]",
             "  --workflows N   start N workflows; once all have finished, stop the workers, so that every count is",
             "                  final, and keep serving; 0 starts none and leaves the workers polling",
             "                  (default: a few workflows per second until stopped)",
@@ -19,6 +19,8 @@ public final class TestApp implements AutoCloseable {
             "  --fail-rate F   fraction of charge_payment executions that fail (default 0.2)",
             "  --seed S        seed of all random decisions (default 42)",
             "  --api-fail-every N  answer every Nth task poll and task update with HTTP 500, 0 for never (default 50)",
+            "  --in-flight N   keep N workflows started and unfinished: start the next as one finishes (with or",
+            "                  without --workflows), and print a line each time another 100 have finished",
             "  --mode M        all: server, load and workers in this JVM (default); server: the engine, its API and",
             "                  the load, for workers in other JVMs; workers: only workers, polling --server",
             "  --server URL    the Conductor API the workers poll, such as http://host:8080/api (--mode workers)");
@@ -49,11 +51,13 @@ public final class TestApp implements AutoCloseable {
         workers = options.mode == Mode.SERVER ? null : new Workers(apiUrl, stats, options.seed, options.failRate);
         if (options.mode == Mode.WORKERS) {
             System.out.println("test-app: workers polling " + apiUrl);
+        } else if (options.workflows == null && options.inFlight != null) {
+            loadDriver.startClosedLoop(options.inFlight, engine);
         } else if (options.workflows == null) {
             loadDriver.startSteadyLoad();
         } else if (options.workflows > 0) {
             int count = options.workflows;
-            loadDriver.startWorkflows(count, engine, () -> {
+            loadDriver.startWorkflows(count, options.inFlight, engine, () -> {
                 // Stopped workers make every count final, so that metrics can be compared with the stats.
                 if (workers != null) {
                     workers.stop();
@@ -110,12 +114,15 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
-    /** @param workflows null for a steady load */
+    /**
+     * @param workflows null for a steady load
+     * @param inFlight null to start workflows at a fixed pace, or all at once with {@code workflows}
+     */
     private record Options(Integer workflows, int apiPort, double failRate, long seed, int apiFailEvery, Mode mode,
-            String server) {
+            String server, Integer inFlight) {
 
         private static final Set<String> NAMES = Set.of("--workflows", "--api-port", "--fail-rate", "--seed",
-                "--api-fail-every", "--mode", "--server");
+                "--api-fail-every", "--mode", "--server", "--in-flight");
 
         static Options parse(String[] args) {
             Integer workflows = null;
@@ -125,6 +132,7 @@ public final class TestApp implements AutoCloseable {
             int apiFailEvery = 50;
             Mode mode = Mode.ALL;
             String server = null;
+            Integer inFlight = null;
             for (int i = 0; i < args.length; i += 2) {
                 String name = args[i];
                 if (!NAMES.contains(name)) {
@@ -142,6 +150,7 @@ public final class TestApp implements AutoCloseable {
                         case "--api-fail-every" -> apiFailEvery = Integer.parseInt(value);
                         case "--mode" -> mode = parseMode(value);
                         case "--server" -> server = value;
+                        case "--in-flight" -> inFlight = Integer.parseInt(value);
                         default -> seed = Long.parseLong(value);
                     }
                 } catch (NumberFormatException e) {
@@ -156,7 +165,10 @@ public final class TestApp implements AutoCloseable {
             if ((mode == Mode.WORKERS) != (server != null)) {
                 throw new IllegalArgumentException("--mode workers needs --server URL, and only it takes one");
             }
-            return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server);
+            if (inFlight != null && (inFlight < 1 || mode == Mode.WORKERS)) {
+                throw new IllegalArgumentException("--in-flight must be >= 1, and starts no workflows in --mode workers");
+            }
+            return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server, inFlight);
         }
     }
 }

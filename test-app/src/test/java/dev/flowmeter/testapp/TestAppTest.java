@@ -87,8 +87,20 @@ class TestAppTest {
     }
 
     @Test
+    void keepsWorkflowsInFlight() throws Exception {
+        try (TestApp app = TestApp.start("--workflows", "250", "--in-flight", "8", "--api-port", "0")) {
+            JsonNode stats = awaitStats(app, s -> s.get("all_finished").asBoolean());
+            JsonNode workflows = stats.get("workflows");
+            assertEquals(250, sum(workflows.get("started")));
+            assertEquals(250, sum(workflows.get("completed")) + sum(workflows.get("failed")));
+            assertEquals(2, stats.at("/workflows/rejected/unregistered_flow").asLong());
+        }
+    }
+
+    @Test
     void rejectsUnknownArguments() {
         assertThrows(IllegalArgumentException.class, () -> TestApp.start("--workflow", "3"));
+        assertThrows(IllegalArgumentException.class, () -> TestApp.start("--in-flight", "0"));
     }
 
     private static long expectedUpdates(JsonNode executions) {

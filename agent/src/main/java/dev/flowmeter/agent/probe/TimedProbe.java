@@ -37,6 +37,11 @@ final class TimedProbe extends RuleProbe {
     private final boolean opensOnEnter;
     private final boolean async;
     private final SeenInstances measured;
+    /**
+     * The scope, when the series found on entry (for the calls in progress) is the one the exit
+     * records in, so that the exit finds it in the thread's frame instead of walking the labels again.
+     */
+    private final NestingScope carries;
 
     TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
             LabelSource workflowId, boolean async, boolean oncePerInstance) {
@@ -51,12 +56,20 @@ final class TimedProbe extends RuleProbe {
         this.opensOnEnter = workflowId != null && !workflowId.readsOutcome() && !labels[0].readsOutcome();
         this.async = async;
         this.measured = oncePerInstance ? new SeenInstances() : null;
+        boolean outcomeLabels = false;
+        for (LabelSource label : labels) {
+            outcomeLabels |= label.readsOutcome();
+        }
+        this.carries = countsActive && !outcomeLabels && scope instanceof NestingScope ? (NestingScope) scope : null;
     }
 
     @Override
     public long enter(Object self, Object argument) {
         if (measured != null && self != null && !measured.first(self)) {
             return NOT_FIRST;
+        }
+        if (carries != null) {
+            return enterCarrying(self, argument);
         }
         if (scope != null && !scope.open()) {
             return NESTED;
@@ -74,10 +87,33 @@ final class TimedProbe extends RuleProbe {
         return entered;
     }
 
+    /** The entry of a call counted in progress: one walk of the labels, whose series the exit reads from the frame. */
+    private long enterCarrying(Object self, Object argument) {
+        NestingScope.Frame frame = carries.frame();
+        if (frame.depth++ != 0) {
+            return NESTED;
+        }
+        // Cleared first: if the walk throws, the exit walks itself rather than take an earlier call's series.
+        frame.carried = null;
+        RoleSeries series = series(labels, index, self, argument, null, null);
+        series.begin();
+        frame.carried = series;
+        long entered = System.nanoTime();
+        if (opensOnEnter) {
+            workflows.started(workflowId.value(self, argument, null, null), labels[0].value(self, argument, null, null),
+                    entered);
+        }
+        return entered;
+    }
+
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
         long nanos = System.nanoTime() - entered;
         if (entered == NOT_FIRST) {
+            return;
+        }
+        if (carries != null) {
+            exitCarrying(nanos, entered, self, argument, returned, thrown);
             return;
         }
         try {
@@ -97,19 +133,50 @@ final class TimedProbe extends RuleProbe {
         }
     }
 
+    private void exitCarrying(long nanos, long entered, Object self, Object argument, Object returned,
+            Throwable thrown) {
+        NestingScope.Frame frame = carries.frame();
+        try {
+            if (entered == NESTED || frame.depth != 1) {
+                return;
+            }
+            RoleSeries series = (RoleSeries) frame.carried;
+            frame.carried = null;
+            if (async && thrown == null && returned instanceof CompletionStage) {
+                ((CompletionStage<?>) returned).whenComplete((result, failure) -> completed(entered, self, argument,
+                        result, failure, series));
+            } else {
+                record(nanos, entered, self, argument, returned, thrown, series);
+            }
+        } finally {
+            frame.depth--;
+        }
+    }
+
     /** Records an asynchronous call, on the thread that completes it. */
     private void completed(long entered, Object self, Object argument, Object result, Throwable failure) {
+        completed(entered, self, argument, result, failure, null);
+    }
+
+    private void completed(long entered, Object self, Object argument, Object result, Throwable failure,
+            RoleSeries series) {
         long nanos = System.nanoTime() - entered;
         try {
-            record(nanos, entered, self, argument, result, cause(failure));
+            record(nanos, entered, self, argument, result, cause(failure), series);
         } catch (Throwable error) {
             failed(error);
         }
     }
 
     private void record(long nanos, long entered, Object self, Object argument, Object returned, Throwable thrown) {
+        record(nanos, entered, self, argument, returned, thrown, null);
+    }
+
+    /** @param series the call's series if its entry found it, else null */
+    private void record(long nanos, long entered, Object self, Object argument, Object returned, Throwable thrown,
+            RoleSeries series) {
         boolean failed = thrown != null || (failure != null && failure.test(self, argument, returned, null));
-        series(labels, index, self, argument, returned, thrown).record(nanos, failed, thrown);
+        (series != null ? series : series(labels, index, self, argument, returned, thrown)).record(nanos, failed, thrown);
         if (workflows != null && opensOnEnter && thrown != null) {
             workflows.abandoned(workflowId.value(self, argument, null, null));
         } else if (workflows != null && !opensOnEnter && thrown == null) {
