@@ -60,8 +60,10 @@ public final class Suite {
     static final List<String> HTTP_CONFIGS = List.of("none", "flowmeter", "otel");
     static final List<String> HTTP_CLIENTS = List.of("jdkHttpClient", "okHttp");
     static final int HTTP_SLICE_MS = 500;
-    static final int HTTP_WARMUP_CYCLES = 20;
-    static final int HTTP_CYCLES = 80;
+    static final int HTTP_SETS = 3;
+    static final int HTTP_WARMUP_CYCLES = 10;
+    /** Measured cycles per set. */
+    static final int HTTP_CYCLES = 27;
     static final int STARTUP_RUNS = 5;
     static final int SCRAPE_SERIES = 10_000;
     static final int SCRAPE_WARMUP = 5;
@@ -166,78 +168,85 @@ public final class Suite {
     record Slice(double latency, double cpu, double bytes) {}
 
     private void http() throws IOException {
-        Map<String, LoadJvm> jvms = new LinkedHashMap<>();
-        // config -> client -> one slice per cycle, in cycle order
+        // config -> client -> one slice per measured cycle, in cycle order, over all sets
         Map<String, Map<String, List<Slice>>> slices = new HashMap<>();
-        List<String> csv = new ArrayList<>(List.of("cycle,client,config,requests,median_ns,cpu_ns_per_request,bytes_per_request"));
-        try {
-            for (String config : HTTP_CONFIGS) {
-                List<String> command = new ArrayList<>(List.of(java));
-                command.addAll(JVM_FLAGS);
-                command.addAll(switch (config) {
-                    case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + freePort());
-                    // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
-                    case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
-                            "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
-                    default -> List.of();
-                });
-                command.addAll(List.of("-cp", classPath, HttpLoad.class.getName()));
-                jvms.put(config, new LoadJvm(command, logs.resolve("http-" + config + ".txt")));
-            }
-            for (LoadJvm jvm : jvms.values()) {
-                jvm.ready();
-            }
-            System.out.println("suite: HTTP warm-up, " + HTTP_WARMUP_CYCLES + " cycles");
-            for (int cycle = -HTTP_WARMUP_CYCLES; cycle < HTTP_CYCLES; cycle++) {
-                for (String client : HTTP_CLIENTS) {
-                    // Each cycle in another order, so that no configuration always follows the same one.
-                    for (int k = 0; k < HTTP_CONFIGS.size(); k++) {
-                        String config = HTTP_CONFIGS.get((Math.floorMod(cycle, HTTP_CONFIGS.size()) + k) % HTTP_CONFIGS.size());
-                        String[] answer = jvms.get(config).slice(client, HTTP_SLICE_MS);
-                        long requests = Long.parseLong(answer[2]);
-                        Slice slice = new Slice(Long.parseLong(answer[3]) / 1e3, Long.parseLong(answer[4]) / 1e3 / requests,
-                                (double) Long.parseLong(answer[5]) / requests);
-                        if (cycle >= 0) {
-                            slices.computeIfAbsent(config, c -> new HashMap<>()).computeIfAbsent(client, c -> new ArrayList<>())
-                                    .add(slice);
-                            csv.add(String.format(Locale.ROOT, "%d,%s,%s,%d,%.0f,%.0f,%.0f", cycle, client, config, requests,
-                                    slice.latency * 1e3, slice.cpu * 1e3, slice.bytes));
+        List<String> csv = new ArrayList<>(List.of("set,cycle,client,config,requests,median_ns,cpu_ns_per_request,bytes_per_request"));
+        // Sets of JVMs one after another: how the JIT compiled a JVM varies from one to the next, and
+        // one JVM per configuration would leave that out of the intervals.
+        for (int set = 0; set < HTTP_SETS; set++) {
+            Map<String, LoadJvm> jvms = new LinkedHashMap<>();
+            try {
+                for (String config : HTTP_CONFIGS) {
+                    List<String> command = new ArrayList<>(List.of(java));
+                    command.addAll(JVM_FLAGS);
+                    command.addAll(switch (config) {
+                        case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + freePort());
+                        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
+                        case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
+                                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
+                        default -> List.of();
+                    });
+                    command.addAll(List.of("-cp", classPath, HttpLoad.class.getName()));
+                    jvms.put(config, new LoadJvm(command, logs.resolve("http-" + config + "-" + (set + 1) + ".txt")));
+                }
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.ready();
+                }
+                System.out.println("suite: HTTP set " + (set + 1) + " of " + HTTP_SETS + ": " + HTTP_WARMUP_CYCLES
+                        + " cycles of warm-up, " + HTTP_CYCLES + " measured");
+                for (int cycle = -HTTP_WARMUP_CYCLES; cycle < HTTP_CYCLES; cycle++) {
+                    for (String client : HTTP_CLIENTS) {
+                        // Each cycle in another order, so that no configuration always follows the same one.
+                        for (int k = 0; k < HTTP_CONFIGS.size(); k++) {
+                            String config = HTTP_CONFIGS.get((Math.floorMod(cycle, HTTP_CONFIGS.size()) + k) % HTTP_CONFIGS.size());
+                            String[] answer = jvms.get(config).slice(client, HTTP_SLICE_MS);
+                            long requests = Long.parseLong(answer[2]);
+                            Slice slice = new Slice(Long.parseLong(answer[3]) / 1e3, Long.parseLong(answer[4]) / 1e3 / requests,
+                                    (double) Long.parseLong(answer[5]) / requests);
+                            if (cycle >= 0) {
+                                slices.computeIfAbsent(config, c -> new HashMap<>()).computeIfAbsent(client, c -> new ArrayList<>())
+                                        .add(slice);
+                                csv.add(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.0f,%.0f,%.0f", set + 1, cycle, client, config,
+                                        requests, slice.latency * 1e3, slice.cpu * 1e3, slice.bytes));
+                            }
                         }
                     }
                 }
-                if (cycle == 0) {
-                    System.out.println("suite: HTTP measurement, " + HTTP_CYCLES + " cycles");
+            } finally {
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.close();
                 }
-            }
-        } finally {
-            for (LoadJvm jvm : jvms.values()) {
-                jvm.close();
             }
         }
         Files.write(logs.resolve("http-slices.csv"), csv);
-        int cut = signTestCut(HTTP_CYCLES);
-        String confidence = String.format(Locale.ROOT, "%.1f", 100 * signTestConfidence(HTTP_CYCLES, cut));
+        int measured = HTTP_SETS * HTTP_CYCLES;
+        int cut = signTestCut(measured);
+        String confidence = String.format(Locale.ROOT, "%.1f", 100 * signTestConfidence(measured, cut));
         Report.Section section = report.section("2. HTTP client call",
                 "A GET to a loopback server (raw sockets, so that only the clients are instrumented; a thread per"
                         + " connection, blocking IO, a 2-byte answer) on a kept-alive connection, from `HttpLoad`: one"
                         + " JVM per configuration, all started at once, taking turns in slices of " + HTTP_SLICE_MS
                         + " ms of back-to-back requests, each client in turn, the three configurations in an order"
                         + " that turns from cycle to cycle; " + HTTP_WARMUP_CYCLES + " cycles of warm-up, then "
-                        + HTTP_CYCLES + " measured. So the configurations compared run a second apart, under the same"
-                        + " load from whatever else runs on the machine. Per slice: the *median request*'s wall time,"
+                        + HTTP_CYCLES + " measured; " + HTTP_SETS + " such sets of JVMs one after another, since how"
+                        + " the JIT compiles a JVM varies from one to the next. So the configurations compared run a"
+                        + " second apart, under the same load from whatever else runs on the machine. Per slice: the *median request*'s wall time,"
                         + " the *CPU time* per request (the JVM's process CPU time over its requests: all threads, the"
                         + " client's, the server's, the agent's, GC and JIT: what a request costs the machine) and the bytes all threads allocated per request. *Added* is a slice's"
                         + " figure minus that of the slice without an agent in the same cycle; each cell gives the"
                         + " median over the cycles and, in brackets, its " + confidence + " % confidence interval (sign"
-                        + " test: the " + (cut + 1) + "th lowest and highest of " + HTTP_CYCLES + "). The target, taken"
+                        + " test: the " + (cut + 1) + "th lowest and highest of " + measured + " cycles; cycles of one set"
+                        + " share their JVMs, so this interval is narrower than one over independent JVMs would be:"
+                        + " the medians per set are below the table). The target, taken"
                         + " cycle by cycle as Flowmeter's added figure minus a third of the OpenTelemetry agent's, is"
-                        + " met when that interval lies below zero, missed when it lies above, and inconclusive when it"
-                        + " holds zero. Flowmeter with its built-in `jdk-httpclient` and `okhttp` instrumentations (no"
+                        + " met when that interval lies below zero and so does the median of every set, missed when both"
+                        + " lie above, and inconclusive otherwise. Flowmeter with its built-in `jdk-httpclient` and `okhttp` instrumentations (no"
                         + " rules file); the OpenTelemetry agent with its defaults and the Prometheus exporter, so that"
                         + " it records `http.client.request.duration` (and a span, exported nowhere). Every slice is in"
                         + " `bench/target/suite-logs/http-slices.csv`.",
                 "| client | per request | no agent | Flowmeter: added | OpenTelemetry agent: added | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
                 "|---|---|---|---|---|---|---|");
+        List<String> perSet = new ArrayList<>();
         for (String client : HTTP_CLIENTS) {
             List<Slice> base = slices.get("none").get(client);
             List<Slice> flow = slices.get("flowmeter").get(client);
@@ -246,13 +255,18 @@ public final class Suite {
                 ToDoubleFunction<Slice> figure = measure.equals("latency") ? Slice::latency : Slice::cpu;
                 double[] flowAdded = added(flow, base, figure);
                 double[] otAdded = added(ot, base, figure);
-                double[] margin = new double[HTTP_CYCLES];
-                for (int cycle = 0; cycle < HTTP_CYCLES; cycle++) {
+                double[] margin = new double[measured];
+                for (int cycle = 0; cycle < measured; cycle++) {
                     margin[cycle] = flowAdded[cycle] - otAdded[cycle] / 3;
                 }
                 double[] interval = interval(margin, cut);
-                String verdict = interval[1] < 0 ? verdict(true) : interval[0] > 0 ? verdict(false)
-                        : "inconclusive (Flowmeter's added minus a third of OpenTelemetry's: " + estimate(margin, cut, "µs", true) + ")";
+                // The interval pools cycles that share JVMs; a verdict also needs every set of JVMs to agree.
+                double[] setMargins = setMedians(margin);
+                boolean below = interval[1] < 0 && maxOf(setMargins) < 0;
+                boolean above = interval[0] > 0 && minOf(setMargins) > 0;
+                String verdict = below ? verdict(true) : above ? verdict(false)
+                        : "inconclusive (Flowmeter's added minus a third of OpenTelemetry's: " + estimate(margin, cut, "µs", true)
+                                + "; per set " + perSet(margin, "%+.2f") + ")";
                 double ratio = medianOf(flowAdded) / medianOf(otAdded);
                 section.row(client, measure.equals("latency") ? "median request" : "CPU time",
                         estimate(base.stream().mapToDouble(figure).toArray(), cut, "µs", false),
@@ -266,7 +280,18 @@ public final class Suite {
             section.row(client, "allocated", estimate(base.stream().mapToDouble(Slice::bytes).toArray(), cut, "B", false),
                     estimate(added(flow, base, Slice::bytes), cut, "B", true),
                     estimate(added(ot, base, Slice::bytes), cut, "B", true), "", "");
+            perSet.add("| " + client + " | " + perSet(added(flow, base, Slice::latency), "%+.2f") + " | "
+                    + perSet(added(ot, base, Slice::latency), "%+.2f") + " | " + perSet(added(flow, base, Slice::cpu), "%+.2f")
+                    + " | " + perSet(added(ot, base, Slice::cpu), "%+.2f") + " | " + perSet(added(flow, base, Slice::bytes), "%+.0f")
+                    + " | " + perSet(added(ot, base, Slice::bytes), "%+.0f") + " |");
         }
+        section.lines().add("");
+        section.lines().add("Added per set of JVMs (median over its cycles), set by set:");
+        section.lines().add("");
+        section.lines().add("| client | Flowmeter: median request, µs | OpenTelemetry: median request, µs | Flowmeter: CPU time, µs"
+                + " | OpenTelemetry: CPU time, µs | Flowmeter: B | OpenTelemetry: B |");
+        section.lines().add("|---|---|---|---|---|---|---|");
+        section.lines().addAll(perSet);
     }
 
     /**
@@ -320,6 +345,28 @@ public final class Suite {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The median of each set's cycles, in set order. */
+    private static double[] setMedians(double[] values) {
+        double[] medians = new double[HTTP_SETS];
+        for (int set = 0; set < HTTP_SETS; set++) {
+            medians[set] = medianOf(Arrays.copyOfRange(values, set * HTTP_CYCLES, (set + 1) * HTTP_CYCLES));
+        }
+        return medians;
+    }
+
+    private static String perSet(double[] values, String format) {
+        return Arrays.stream(setMedians(values)).mapToObj(median -> String.format(Locale.ROOT, format, median))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static double minOf(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double maxOf(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     private static double[] added(List<Slice> slices, List<Slice> base, ToDoubleFunction<Slice> figure) {
