@@ -1,6 +1,5 @@
 package dev.flowmeter.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,19 +41,26 @@ final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** Answers each request once its header ends (an empty line); the clients send GETs without a body. */
+    /**
+     * Answers each request once its header ends (an empty line); the clients send GETs without a
+     * body. One thread per connection, blocking reads into one buffer: a request costs the server a
+     * read and a write, and the client's thread hands over to no other of the server's threads.
+     */
     private static void serve(Socket connection) {
         try (connection) {
-            InputStream in = new BufferedInputStream(connection.getInputStream());
+            InputStream in = connection.getInputStream();
             OutputStream out = connection.getOutputStream();
+            byte[] buffer = new byte[8192];
             int matched = 0;
-            int next;
-            while ((next = in.read()) != -1) {
-                matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (next == '\r' ? 1 : 0);
-                if (matched == 4) {
-                    out.write(RESPONSE);
-                    out.flush();
-                    matched = 0;
+            int read;
+            while ((read = in.read(buffer)) != -1) {
+                for (int i = 0; i < read; i++) {
+                    byte next = buffer[i];
+                    matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (next == '\r' ? 1 : 0);
+                    if (matched == 4) {
+                        out.write(RESPONSE);
+                        matched = 0;
+                    }
                 }
             }
         } catch (IOException closed) {

@@ -1,7 +1,10 @@
 package dev.flowmeter.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +29,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,6 +57,13 @@ public final class Suite {
     static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
     static final List<String> PARTS = List.of("calls", "http", "startup", "scrape", "throughput");
 
+    static final List<String> HTTP_CONFIGS = List.of("none", "flowmeter", "otel");
+    static final List<String> HTTP_CLIENTS = List.of("jdkHttpClient", "okHttp");
+    static final int HTTP_SLICE_MS = 500;
+    static final int HTTP_SETS = 3;
+    static final int HTTP_WARMUP_CYCLES = 10;
+    /** Measured cycles per set. */
+    static final int HTTP_CYCLES = 27;
     static final int STARTUP_RUNS = 5;
     static final int SCRAPE_SERIES = 10_000;
     static final int SCRAPE_WARMUP = 5;
@@ -153,38 +166,265 @@ public final class Suite {
 
     // ---------------------------------------------------------------- 2. HTTP client call
 
-    private void http() throws RunnerException, IOException {
-        List<String> flowmeter = List.of("-javaagent:" + agentJar + "=port=" + freePort());
-        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
-        List<String> otel = List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
-                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
-        String all = HttpBenchmark.class.getName() + "\\.";
-        Map<String, Score> none = jmh("http-none", all, List.of(), true);
-        Map<String, Score> withFlowmeter = jmh("http-flowmeter", all, flowmeter, true);
-        Map<String, Score> withOtel = jmh("http-otel", all, otel, true);
-        Report.Section section = report.section("2. HTTP client call",
-                "A GET to a loopback server (raw sockets, so that only the clients are instrumented) on a kept-alive"
-                        + " connection, µs per request; the same JMH settings. Flowmeter with its built-in"
-                        + " `jdk-httpclient` and `okhttp` instrumentations (no rules file); the OpenTelemetry agent"
-                        + " with its defaults and the Prometheus exporter, so that it records"
-                        + " `http.client.request.duration` (and a span, exported nowhere).",
-                "| client | no agent | Flowmeter: added, B/op | OpenTelemetry agent: added, B/op | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
-                "|---|---|---|---|---|---|");
-        for (String client : List.of("jdkHttpClient", "okHttp")) {
-            Score base = none.get(client);
-            Score flow = withFlowmeter.get(client);
-            Score ot = withOtel.get(client);
-            double ratio = (flow.score - base.score) / (ot.score - base.score);
-            // A loopback request varies by more than either agent adds when the machine is busy: a
-            // ratio of two differences within that spread says nothing, and is not counted as met.
-            boolean resolved = ot.score - base.score > ot.error + base.error;
-            String verdict = resolved ? verdict(ratio <= 1.0 / 3) : "inconclusive (within noise)";
-            section.row(client, us(base) + " (" + bytes(base) + ")", addedUs(flow, base) + ", " + bytes(flow),
-                    addedUs(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict);
-            report.target("HTTP call `" + client + "`: Flowmeter's added latency ≤ 1/3 of the OpenTelemetry agent's",
-                    String.format(Locale.ROOT, "%.2f µs vs %.2f µs (%.2f)", flow.score - base.score,
-                            ot.score - base.score, ratio), verdict);
+    /** One slice of requests in one JVM: per request, the median wall time, CPU time and bytes allocated. */
+    record Slice(double latency, double cpu, double bytes) {}
+
+    private void http() throws IOException {
+        // config -> client -> one slice per measured cycle, in cycle order, over all sets
+        Map<String, Map<String, List<Slice>>> slices = new HashMap<>();
+        List<String> csv = new ArrayList<>(List.of("set,cycle,client,config,requests,median_ns,cpu_ns_per_request,bytes_per_request"));
+        // Sets of JVMs one after another: how the JIT compiled a JVM varies from one to the next, and
+        // one JVM per configuration would leave that out of the intervals.
+        for (int set = 0; set < HTTP_SETS; set++) {
+            Map<String, LoadJvm> jvms = new LinkedHashMap<>();
+            try {
+                for (String config : HTTP_CONFIGS) {
+                    List<String> command = new ArrayList<>(List.of(java));
+                    command.addAll(JVM_FLAGS);
+                    command.addAll(switch (config) {
+                        case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + freePort());
+                        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
+                        case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
+                                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
+                        default -> List.of();
+                    });
+                    command.addAll(List.of("-cp", classPath, HttpLoad.class.getName()));
+                    jvms.put(config, new LoadJvm(command, logs.resolve("http-" + config + "-" + (set + 1) + ".txt")));
+                }
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.ready();
+                }
+                System.out.println("suite: HTTP set " + (set + 1) + " of " + HTTP_SETS + ": " + HTTP_WARMUP_CYCLES
+                        + " cycles of warm-up, " + HTTP_CYCLES + " measured");
+                for (int cycle = -HTTP_WARMUP_CYCLES; cycle < HTTP_CYCLES; cycle++) {
+                    for (String client : HTTP_CLIENTS) {
+                        // Each cycle in another order, so that no configuration always follows the same one.
+                        for (int k = 0; k < HTTP_CONFIGS.size(); k++) {
+                            String config = HTTP_CONFIGS.get((Math.floorMod(cycle, HTTP_CONFIGS.size()) + k) % HTTP_CONFIGS.size());
+                            String[] answer = jvms.get(config).slice(client, HTTP_SLICE_MS);
+                            long requests = Long.parseLong(answer[2]);
+                            Slice slice = new Slice(Long.parseLong(answer[3]) / 1e3, Long.parseLong(answer[4]) / 1e3 / requests,
+                                    (double) Long.parseLong(answer[5]) / requests);
+                            if (cycle >= 0) {
+                                slices.computeIfAbsent(config, c -> new HashMap<>()).computeIfAbsent(client, c -> new ArrayList<>())
+                                        .add(slice);
+                                csv.add(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.0f,%.0f,%.0f", set + 1, cycle, client, config,
+                                        requests, slice.latency * 1e3, slice.cpu * 1e3, slice.bytes));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.close();
+                }
+            }
         }
+        Files.write(logs.resolve("http-slices.csv"), csv);
+        int measured = HTTP_SETS * HTTP_CYCLES;
+        int cut = signTestCut(measured);
+        String confidence = String.format(Locale.ROOT, "%.1f", 100 * signTestConfidence(measured, cut));
+        Report.Section section = report.section("2. HTTP client call",
+                "A GET to a loopback server (raw sockets, so that only the clients are instrumented; a thread per"
+                        + " connection, blocking IO, a 2-byte answer) on a kept-alive connection, from `HttpLoad`: one"
+                        + " JVM per configuration, all started at once, taking turns in slices of " + HTTP_SLICE_MS
+                        + " ms of back-to-back requests, each client in turn, the three configurations in an order"
+                        + " that turns from cycle to cycle; " + HTTP_WARMUP_CYCLES + " cycles of warm-up, then "
+                        + HTTP_CYCLES + " measured; " + HTTP_SETS + " such sets of JVMs one after another, since how"
+                        + " the JIT compiles a JVM varies from one to the next. So the configurations compared run a"
+                        + " second apart, under the same load from whatever else runs on the machine. Per slice: the *median request*'s wall time,"
+                        + " the *CPU time* per request (the JVM's process CPU time over its requests: all threads, the"
+                        + " client's, the server's, the agent's, GC and JIT: what a request costs the machine) and the bytes all threads allocated per request. *Added* is a slice's"
+                        + " figure minus that of the slice without an agent in the same cycle; each cell gives the"
+                        + " median over the cycles and, in brackets, its " + confidence + " % confidence interval (sign"
+                        + " test: the " + (cut + 1) + "th lowest and highest of " + measured + " cycles; cycles of one set"
+                        + " share their JVMs, so this interval is narrower than one over independent JVMs would be:"
+                        + " the medians per set are below the table). The target, taken"
+                        + " cycle by cycle as Flowmeter's added figure minus a third of the OpenTelemetry agent's, is"
+                        + " met when that interval lies below zero and so does the median of every set, missed when both"
+                        + " lie above, and inconclusive otherwise. Flowmeter with its built-in `jdk-httpclient` and `okhttp` instrumentations (no"
+                        + " rules file); the OpenTelemetry agent with its defaults and the Prometheus exporter, so that"
+                        + " it records `http.client.request.duration` (and a span, exported nowhere). Every slice is in"
+                        + " `bench/target/suite-logs/http-slices.csv`.",
+                "| client | per request | no agent | Flowmeter: added | OpenTelemetry agent: added | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
+                "|---|---|---|---|---|---|---|");
+        List<String> perSet = new ArrayList<>();
+        for (String client : HTTP_CLIENTS) {
+            List<Slice> base = slices.get("none").get(client);
+            List<Slice> flow = slices.get("flowmeter").get(client);
+            List<Slice> ot = slices.get("otel").get(client);
+            for (String measure : List.of("latency", "CPU time")) {
+                ToDoubleFunction<Slice> figure = measure.equals("latency") ? Slice::latency : Slice::cpu;
+                double[] flowAdded = added(flow, base, figure);
+                double[] otAdded = added(ot, base, figure);
+                double[] margin = new double[measured];
+                for (int cycle = 0; cycle < measured; cycle++) {
+                    margin[cycle] = flowAdded[cycle] - otAdded[cycle] / 3;
+                }
+                double[] interval = interval(margin, cut);
+                // The interval pools cycles that share JVMs; a verdict also needs every set of JVMs to agree.
+                double[] setMargins = setMedians(margin);
+                boolean below = interval[1] < 0 && maxOf(setMargins) < 0;
+                boolean above = interval[0] > 0 && minOf(setMargins) > 0;
+                String verdict = below ? verdict(true) : above ? verdict(false)
+                        : "inconclusive (Flowmeter's added minus a third of OpenTelemetry's: " + estimate(margin, cut, "µs", true)
+                                + "; per set " + perSet(margin, "%+.2f") + ")";
+                double ratio = medianOf(flowAdded) / medianOf(otAdded);
+                section.row(client, measure.equals("latency") ? "median request" : "CPU time",
+                        estimate(base.stream().mapToDouble(figure).toArray(), cut, "µs", false),
+                        estimate(flowAdded, cut, "µs", true), estimate(otAdded, cut, "µs", true),
+                        String.format(Locale.ROOT, "%.2f", ratio), verdict);
+                report.target("HTTP call `" + client + "`: Flowmeter's added " + (measure.equals("latency")
+                                ? "latency (median request)" : "CPU time per request") + " ≤ 1/3 of the OpenTelemetry agent's",
+                        String.format(Locale.ROOT, "%s vs %s (%.2f)", estimate(flowAdded, cut, "µs", true),
+                                estimate(otAdded, cut, "µs", true), ratio), verdict);
+            }
+            section.row(client, "allocated", estimate(base.stream().mapToDouble(Slice::bytes).toArray(), cut, "B", false),
+                    estimate(added(flow, base, Slice::bytes), cut, "B", true),
+                    estimate(added(ot, base, Slice::bytes), cut, "B", true), "", "");
+            perSet.add("| " + client + " | " + perSet(added(flow, base, Slice::latency), "%+.2f") + " | "
+                    + perSet(added(ot, base, Slice::latency), "%+.2f") + " | " + perSet(added(flow, base, Slice::cpu), "%+.2f")
+                    + " | " + perSet(added(ot, base, Slice::cpu), "%+.2f") + " | " + perSet(added(flow, base, Slice::bytes), "%+.0f")
+                    + " | " + perSet(added(ot, base, Slice::bytes), "%+.0f") + " |");
+        }
+        section.lines().add("");
+        section.lines().add("Added per set of JVMs (median over its cycles), set by set:");
+        section.lines().add("");
+        section.lines().add("| client | Flowmeter: median request, µs | OpenTelemetry: median request, µs | Flowmeter: CPU time, µs"
+                + " | OpenTelemetry: CPU time, µs | Flowmeter: B | OpenTelemetry: B |");
+        section.lines().add("|---|---|---|---|---|---|---|");
+        section.lines().addAll(perSet);
+    }
+
+    /**
+     * An {@link HttpLoad} JVM: one slice at a time, each command answered by one line. Its other
+     * output (an agent's start-up lines) goes to a log file.
+     */
+    private static final class LoadJvm implements AutoCloseable {
+
+        private final Process process;
+        private final BufferedReader answers;
+        private final java.io.Writer commands;
+        private final Path log;
+
+        LoadJvm(List<String> command, Path log) throws IOException {
+            this.log = log;
+            process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        void ready() throws IOException {
+            answer("ready");
+        }
+
+        /** {@code http-load: CLIENT REQUESTS MEDIAN_NS CPU_NS ALLOCATED_BYTES}, split at spaces. */
+        String[] slice(String client, int millis) throws IOException {
+            commands.write(client + " " + millis + "\n");
+            commands.flush();
+            return answer(client).split(" ");
+        }
+
+        private String answer(String expected) throws IOException {
+            String line;
+            while ((line = answers.readLine()) != null) {
+                if (line.startsWith("http-load: " + expected)) {
+                    return line;
+                }
+            }
+            throw new IOException("HttpLoad ended without answering " + expected + "; see " + log);
+        }
+
+        @Override
+        public void close() throws IOException {
+            commands.close();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The median of each set's cycles, in set order. */
+    private static double[] setMedians(double[] values) {
+        double[] medians = new double[HTTP_SETS];
+        for (int set = 0; set < HTTP_SETS; set++) {
+            medians[set] = medianOf(Arrays.copyOfRange(values, set * HTTP_CYCLES, (set + 1) * HTTP_CYCLES));
+        }
+        return medians;
+    }
+
+    private static String perSet(double[] values, String format) {
+        return Arrays.stream(setMedians(values)).mapToObj(median -> String.format(Locale.ROOT, format, median))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static double minOf(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double maxOf(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    private static double[] added(List<Slice> slices, List<Slice> base, ToDoubleFunction<Slice> figure) {
+        double[] added = new double[slices.size()];
+        for (int cycle = 0; cycle < added.length; cycle++) {
+            added[cycle] = figure.applyAsDouble(slices.get(cycle)) - figure.applyAsDouble(base.get(cycle));
+        }
+        return added;
+    }
+
+    /**
+     * How many values to cut from each end of n sorted values for the sign test's interval of the
+     * median at 95 % or more: the largest j with 2 P(X < j) ≤ 0.05, X binomial(n, 1/2).
+     */
+    static int signTestCut(int n) {
+        double below = 0;
+        double p = Math.pow(0.5, n);
+        int cut = 0;
+        while (2 * (below + p) <= 0.05) {
+            below += p;
+            p = p * (n - cut) / (cut + 1);
+            cut++;
+        }
+        return cut;
+    }
+
+    /** The confidence of the interval that cuts {@code cut} values from each end of n: 1 - 2 P(X < cut). */
+    static double signTestConfidence(int n, int cut) {
+        double below = 0;
+        double p = Math.pow(0.5, n);
+        for (int i = 0; i < cut; i++) {
+            below += p;
+            p = p * (n - i) / (i + 1);
+        }
+        return 1 - 2 * below;
+    }
+
+    private static double[] interval(double[] values, int cut) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[cut], sorted[sorted.length - 1 - cut]};
+    }
+
+    /** The median, and its confidence interval in brackets. */
+    private static String estimate(double[] values, int cut, String unit, boolean signed) {
+        String number = unit.equals("B") ? (signed ? "%+.0f" : "%.0f") : (signed ? "%+.2f" : "%.1f");
+        double[] interval = interval(values, cut);
+        return String.format(Locale.ROOT, number + " %s [" + number + ", " + number + "]", medianOf(values), unit,
+                interval[0], interval[1]);
+    }
+
+    private static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     // ---------------------------------------------------------------- 3. start-up
@@ -475,14 +715,6 @@ public final class Suite {
 
     private static String added(Score score, Score base) {
         return String.format(Locale.ROOT, "%.1f ns", score.score - base.score);
-    }
-
-    private static String us(Score score) {
-        return String.format(Locale.ROOT, "%.1f ± %.1f µs", score.score, score.error);
-    }
-
-    private static String addedUs(Score score, Score base) {
-        return String.format(Locale.ROOT, "%.2f µs (± %.2f)", score.score - base.score, score.error + base.error);
     }
 
     private static String bytes(Score score) {

@@ -29,14 +29,16 @@ public final class LabelValues {
             return ((Enum<?>) value).name();
         }
         if (value instanceof Integer) {
-            int number = (Integer) value;
-            if (number >= 0 && number < SMALL_NUMBERS.length) {
-                return SMALL_NUMBERS[number];
-            }
+            return of((int) (Integer) value);
         }
         if (value instanceof Class) {
             return ((Class<?>) value).getSimpleName();
         }
         return of(String.valueOf(value));
+    }
+
+    /** An {@code int}, as an HTTP status code is: those below 1000 without allocating. */
+    public static String of(int value) {
+        return value >= 0 && value < SMALL_NUMBERS.length ? SMALL_NUMBERS[value] : Integer.toString(value);
     }
 }

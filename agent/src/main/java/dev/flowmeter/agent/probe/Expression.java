@@ -27,6 +27,19 @@ public final class Expression implements LabelSource {
     private static final Pattern ROOT = Pattern.compile("this|return|thrown|arg(\\d)");
     private static final Pattern STEP = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\(\\))?");
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+    private static final MethodType LABEL = MethodType.methodType(String.class, Object.class);
+    private static final MethodHandle OBJECT_LABEL;
+    private static final MethodHandle INT_LABEL;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            OBJECT_LABEL = lookup.findStatic(LabelValues.class, "of", MethodType.methodType(String.class, Object.class));
+            INT_LABEL = lookup.findStatic(LabelValues.class, "of", MethodType.methodType(String.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private enum Root { THIS, ARGUMENT, RETURN, THROWN, LITERAL }
 
@@ -91,21 +104,35 @@ public final class Expression implements LabelSource {
         return root == Root.RETURN || root == Root.THROWN;
     }
 
+    /**
+     * The label text. The last step yields it directly, so that a method returning an {@code int}
+     * (an HTTP status code) is not boxed on the way: {@code Integer.valueOf(200)} allocates.
+     */
     @Override
     public String value(Object self, Object argument, Object returned, Throwable thrown) {
-        return LabelValues.of(evaluate(self, argument, returned, thrown));
+        if (root == Root.LITERAL) {
+            return literal;
+        }
+        Object value = root(self, argument, returned, thrown);
+        int last = steps.length - 1;
+        for (int i = 0; i < last; i++) {
+            if (value == null) {
+                return "";
+            }
+            value = steps[i].apply(value);
+        }
+        if (value == null) {
+            return "";
+        }
+        return last < 0 ? LabelValues.of(value) : steps[last].label(value);
     }
 
     @Override
     public Object evaluate(Object self, Object argument, Object returned, Throwable thrown) {
-        Object value;
-        switch (root) {
-            case THIS: value = self; break;
-            case ARGUMENT: value = argument; break;
-            case RETURN: value = returned; break;
-            case THROWN: value = thrown; break;
-            default: return literal;
+        if (root == Root.LITERAL) {
+            return literal;
         }
+        Object value = root(self, argument, returned, thrown);
         for (Step step : steps) {
             if (value == null) {
                 return null;
@@ -115,12 +142,34 @@ public final class Expression implements LabelSource {
         return value;
     }
 
+    private Object root(Object self, Object argument, Object returned, Throwable thrown) {
+        switch (root) {
+            case THIS: return self;
+            case ARGUMENT: return argument;
+            case RETURN: return returned;
+            default: return thrown;
+        }
+    }
+
     @Override
     public String toString() {
         return text;
     }
 
-    private static final class Step extends ClassValue<MethodHandle> {
+    /** A step resolved for one receiver class: its value as an object, and as label text. */
+    private static final class Handles {
+        final MethodHandle getter;
+        final MethodHandle label;
+
+        Handles(MethodHandle resolved) {
+            getter = resolved.asType(GETTER);
+            label = resolved.type().returnType() == int.class
+                    ? MethodHandles.filterReturnValue(resolved.asType(MethodType.methodType(int.class, Object.class)), INT_LABEL)
+                    : MethodHandles.filterReturnValue(getter, OBJECT_LABEL);
+        }
+    }
+
+    private static final class Step extends ClassValue<Handles> {
         private final String expression;
         private final String name;
         private final boolean call;
@@ -133,7 +182,17 @@ public final class Expression implements LabelSource {
 
         Object apply(Object receiver) {
             try {
-                return get(receiver.getClass()).invokeExact(receiver);
+                return (Object) get(receiver.getClass()).getter.invokeExact(receiver);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable checked) {
+                throw new IllegalStateException(checked);
+            }
+        }
+
+        String label(Object receiver) {
+            try {
+                return (String) get(receiver.getClass()).label.invokeExact(receiver);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable checked) {
@@ -142,7 +201,12 @@ public final class Expression implements LabelSource {
         }
 
         @Override
-        protected MethodHandle computeValue(Class<?> type) {
+        protected Handles computeValue(Class<?> type) {
+            return new Handles(resolve(type));
+        }
+
+        /** The method or field for {@code type}, not adapted: it returns what the member returns. */
+        private MethodHandle resolve(Class<?> type) {
             List<String> candidates = new ArrayList<>();
             candidates.add(name);
             if (!call) {
@@ -153,12 +217,12 @@ public final class Expression implements LabelSource {
             for (String candidate : candidates) {
                 MethodHandle handle = method(type, candidate);
                 if (handle != null) {
-                    return handle.asType(GETTER);
+                    return handle;
                 }
             }
             MethodHandle field = call ? null : field(type, name);
             if (field != null) {
-                return field.asType(GETTER);
+                return field;
             }
             String message = "expression '" + expression + "': " + type.getName() + " has no "
                     + (call ? "method " + name + "()" : "method, getter or field '" + name + "'");

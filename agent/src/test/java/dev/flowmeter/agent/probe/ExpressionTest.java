@@ -2,6 +2,7 @@ package dev.flowmeter.agent.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,32 @@ class ExpressionTest {
         assertTrue(error.getMessage().contains("this.getQueue().size()"), error.getMessage());
         assertTrue(error.getMessage().contains(Engine.class.getName() + " has no method, getter or field 'getQueue'")
                 || error.getMessage().contains("has no method getQueue()"), error.getMessage());
+    }
+
+    /** An HTTP response, as clients return it: the status code is an {@code int}. */
+    public static final class Response {
+        public final int port;
+        private final int code;
+
+        Response(int code) {
+            this.code = code;
+            this.port = code + 1;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    @Test
+    void intResultsBecomeTheirDecimalText() {
+        assertEquals("200", value("return.code()", null, null, new Response(200)));
+        assertEquals("1234", value("return.code()", null, null, new Response(1234)));
+        assertEquals("-5", value("return.code()", null, null, new Response(-5)));
+        assertEquals("201", value("return.port", null, null, new Response(200)));
+        assertEquals(200, Expression.parse("return.code()").evaluate(null, null, new Response(200), null));
+        assertSame(value("return.code()", null, null, new Response(404)),
+                value("return.code()", null, null, new Response(404)));
     }
 
     @Test

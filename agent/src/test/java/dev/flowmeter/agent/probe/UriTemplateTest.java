@@ -3,9 +3,16 @@ package dev.flowmeter.agent.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The test that fills the remembered templates runs last: past it, templates are made anew, not found. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UriTemplateTest {
 
     @ParameterizedTest
@@ -29,5 +36,29 @@ class UriTemplateTest {
     @CsvSource({"/tasks/poll/batch/{taskType}", "/workflow", "/"})
     void aTemplateIsReturnedAsItIs(String uri) {
         assertSame(uri, UriTemplate.template(uri));
+    }
+
+    @Test
+    void aTemplateMadeBeforeIsFoundAgainForOtherIdentifiers() {
+        String first = UriTemplate.template("/known/42/items/7?page=2");
+        assertEquals("/known/{id}/items/{id}", first);
+        assertSame(first, UriTemplate.template("/known/43/items/3f2b9c1e-8a4d-4e7f-9b1a-2c3d4e5f6a7b"));
+        assertSame(first, UriTemplate.template("http://host:8080/known/1/items/2#top"));
+        assertEquals("/known/{id}/items", UriTemplate.template("/known/42/items?x=1"));
+        assertEquals("/known/{id}/item", UriTemplate.template("/known/42/item?x=1"));
+        assertEquals("/known/{id}/items/{id}/", UriTemplate.template("/known/42/items/7/"));
+        assertEquals("/", UriTemplate.template("http://host:8080?q=1"));
+        assertSame(UriTemplate.template("http://a:1"), UriTemplate.template("http://b:2"));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void manyTemplatesStayCorrectPastWhatIsRemembered() {
+        for (int i = 0; i < UriTemplate.MAX_KNOWN + 100; i++) {
+            assertEquals("/many" + i + "/{id}", UriTemplate.template("/many" + i + "/" + i));
+        }
+        for (int i = 0; i < UriTemplate.MAX_KNOWN + 100; i++) {
+            assertEquals("/many" + i + "/{id}", UriTemplate.template("/many" + i + "/" + (i + 1)));
+        }
     }
 }
