@@ -78,6 +78,11 @@ final class MetricsServer {
         return context;
     }
 
+    /** Frees the port, for an agent that turns out unable to start after the server did. */
+    void stop() {
+        server.stop();
+    }
+
     /** Where to point a browser: a wildcard address is served on localhost too. */
     String url() {
         return url;

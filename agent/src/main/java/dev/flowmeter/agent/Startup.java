@@ -35,38 +35,30 @@ final class Startup {
     static void start(String arguments, java.lang.instrument.Instrumentation jvm) {
         RuleParser parser = new RuleParser();
         AgentConfig config;
-        List<Instrumentation> instrumentations;
+        FutureTask<List<Instrumentation>> bundled;
         try {
             List<String> builtIn = BuiltIn.names();
             // The bundled rules files need nothing from the configuration: they are read on a thread
-            // of their own, beside the configuration, which halves this part of the JVM's start on
-            // two cores. The application's main has not started yet.
-            FutureTask<List<Instrumentation>> bundled = new FutureTask<>(() -> BuiltIn.load(builtIn, parser));
+            // of their own while this one reads the configuration and starts the server, which
+            // shortens the JVM's start on two cores. The application's main has not started yet.
+            bundled = new FutureTask<>(() -> BuiltIn.load(builtIn, parser));
             Thread reader = new Thread(bundled, "flowmeter-start");
             reader.setDaemon(true);
             reader.start();
             Set<String> names = new LinkedHashSet<>(builtIn);
             names.add(Instrumentation.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
-            instrumentations = new ArrayList<>(bundled.get());
         } catch (ConfigException invalid) {
             inactive(invalid.getMessage() + ".");
             return;
-        } catch (ExecutionException failed) {
-            inactive(failed.getCause() instanceof ConfigException ? failed.getCause().getMessage() + "."
-                    : "the agent's bundled instrumentations cannot be read: " + failed.getCause() + ".");
-            return;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            inactive("interrupted while starting.");
-            return;
         }
-        instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
 
         config.warnings().forEach(warning -> System.err.println("flowmeter: warning: " + warning));
         String version = version();
         Metrics metrics = new Metrics(config, version);
         Introspection introspection = new Introspection(config, version, metrics);
+        MetricsServer server = null;
+        List<Instrumentation> instrumentations;
         String serving;
         try {
             if (config.jvm()) {
@@ -74,8 +66,10 @@ final class Startup {
             }
             List<String> outputs = new ArrayList<>();
             if (config.port() != AgentConfig.NO_SERVER) {
-                outputs.add("serving metrics at " + MetricsServer.start(config, metrics, introspection).url());
+                server = MetricsServer.start(config, metrics, introspection);
+                outputs.add("serving metrics at " + server.url());
             }
+            instrumentations = new ArrayList<>(bundled.get());
             String exported = PeriodicExports.start(config, metrics.registry());
             if (exported != null) {
                 outputs.add("writing metrics to " + exported);
@@ -87,10 +81,18 @@ final class Startup {
                     + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
             return;
         } catch (IOException | GeneralSecurityException unavailable) {
+            stop(server);
             inactive("cannot start the metrics server or the exports (" + unavailable + "); check the host, the TLS"
                     + " key store, and the textfile and pushgateway settings.");
             return;
+        } catch (ExecutionException | InterruptedException unreadable) {
+            stop(server);
+            Throwable cause = unreadable instanceof ExecutionException ? unreadable.getCause() : unreadable;
+            inactive(cause instanceof ConfigException ? cause.getMessage() + "."
+                    : "the agent's bundled instrumentations cannot be read (" + cause + "); the agent jar is damaged.");
+            return;
         }
+        instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
 
         List<Instrumentation> enabled = new ArrayList<>();
         List<String> enabledNames = new ArrayList<>();
@@ -111,6 +113,12 @@ final class Startup {
         System.setProperty(Cli.URL_PROPERTY, serving);
         System.err.println("flowmeter " + version + ": " + serving
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
+    }
+
+    private static void stop(MetricsServer server) {
+        if (server != null) {
+            server.stop();
+        }
     }
 
     /** One line on stderr, and the reason where `attach` can read it. */

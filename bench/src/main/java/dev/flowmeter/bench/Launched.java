@@ -130,6 +130,11 @@ final class Launched implements AutoCloseable {
     @Override
     public void close() throws IOException {
         process.destroy();
+        awaitExit(process);
+    }
+
+    /** Waits for a process told to stop, and kills it if it does not within 10 s. */
+    static void awaitExit(Process process) {
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -76,7 +76,7 @@ final class Weaver {
                             method = new ConstructorCall(method, rule.probeId, className);
                         } else {
                             method = new ProbeCalls(method, access, descriptor, rule, firstFree);
-                            firstFree += ProbeCalls.LOCALS; // two rules on one method keep their own locals
+                            firstFree += ProbeCalls.locals(descriptor); // two rules on one method keep their own locals
                         }
                     }
                 }
@@ -118,11 +118,13 @@ final class Weaver {
         return type.getSort() == Type.ARRAY ? type.getDescriptor().replace('/', '.') : type.getClassName();
     }
 
-    /** The probe calls of a method rule. */
+    /**
+     * The probe calls of a method rule. Every return and the handler jump to one exit block, which
+     * calls {@code Probes.exit} once and then returns the value or rethrows the exception: one call
+     * site, so that the JIT inlines the probe's exit once and the method stays small enough to be
+     * inlined into its callers, where a rethrow is a jump rather than an unwinding.
+     */
     private static final class ProbeCalls extends MethodVisitor {
-        /** The local variable slots the calls add: the entry time (a long), the argument, and a scratch slot. */
-        static final int LOCALS = 4;
-
         private final boolean isStatic;
         private final Type[] parameters;
         private final Type returnType;
@@ -132,8 +134,11 @@ final class Weaver {
         private final boolean readsReturn;
         private final int entered;
         private final int argument;
-        private final int scratch;
+        private final int thrown;
+        private final int result;
+        private final int value;
         private final Label body = new Label();
+        private final Label exit = new Label();
 
         ProbeCalls(MethodVisitor next, int access, String descriptor, RuleIndex.Entry entry, int firstFree) {
             super(Opcodes.ASM9, next);
@@ -147,7 +152,14 @@ final class Weaver {
             this.readsReturn = rule.readsReturn() && returnType.getSort() != Type.VOID;
             this.entered = firstFree;
             this.argument = firstFree + 2;
-            this.scratch = firstFree + 3;
+            this.thrown = firstFree + 3;
+            this.result = firstFree + 4;
+            this.value = firstFree + 5;
+        }
+
+        /** The local variable slots the calls add to a method: the entry time (a long), the argument, the exception, the result boxed, and the result. */
+        static int locals(String descriptor) {
+            return 5 + Type.getReturnType(descriptor).getSize();
         }
 
         @Override
@@ -176,49 +188,85 @@ final class Weaver {
             super.visitLabel(body);
         }
 
+        /** A return: the result into its locals, no exception, and on to the exit block. */
         @Override
         public void visitInsn(int opcode) {
-            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            if (opcode < Opcodes.IRETURN || opcode > Opcodes.RETURN) {
+                super.visitInsn(opcode);
+                return;
+            }
+            if (returnType.getSort() != Type.VOID) {
                 if (readsReturn) {
                     super.visitInsn(returnType.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
                     box(returnType);
-                    super.visitVarInsn(Opcodes.ASTORE, scratch);
+                } else {
+                    super.visitInsn(Opcodes.ACONST_NULL);
                 }
-                exit(readsReturn ? Opcodes.ALOAD : Opcodes.ACONST_NULL, Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, result);
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), value);
             }
-            super.visitInsn(opcode);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitVarInsn(Opcodes.ASTORE, thrown);
+            super.visitJumpInsn(Opcodes.GOTO, exit);
         }
 
+        /** After the method's code: the handler, then the exit block. */
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
             Label handler = new Label();
             super.visitLabel(handler);
-            super.visitVarInsn(Opcodes.ASTORE, scratch);
-            exit(Opcodes.ACONST_NULL, Opcodes.ALOAD);
-            super.visitVarInsn(Opcodes.ALOAD, scratch);
+            super.visitVarInsn(Opcodes.ASTORE, thrown);
+            if (returnType.getSort() != Type.VOID) {
+                // Every path into the exit block sets every local it reads, as the verifier requires.
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, result);
+                pushZero(returnType);
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), value);
+            }
+            super.visitLabel(exit);
+            push(probeId);
+            super.visitVarInsn(Opcodes.LLOAD, entered);
+            loadSelf();
+            super.visitVarInsn(Opcodes.ALOAD, argument);
+            if (returnType.getSort() != Type.VOID) {
+                super.visitVarInsn(Opcodes.ALOAD, result);
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
+            super.visitVarInsn(Opcodes.ALOAD, thrown);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "exit",
+                    "(IJLjava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
+            Label normal = new Label();
+            super.visitVarInsn(Opcodes.ALOAD, thrown);
+            super.visitJumpInsn(Opcodes.IFNULL, normal);
+            super.visitVarInsn(Opcodes.ALOAD, thrown);
             super.visitInsn(Opcodes.ATHROW);
+            super.visitLabel(normal);
+            if (returnType.getSort() != Type.VOID) {
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), value);
+            }
+            super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
             // Last in the exception table, so that the method's own handlers come first.
             super.visitTryCatchBlock(body, handler, handler, null);
             super.visitMaxs(maxStack, maxLocals);
         }
 
-        /** Calls exit with the result and the exception each either null or the scratch local. */
-        private void exit(int result, int thrown) {
-            push(probeId);
-            super.visitVarInsn(Opcodes.LLOAD, entered);
-            loadSelf();
-            super.visitVarInsn(Opcodes.ALOAD, argument);
-            load(result);
-            load(thrown);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "exit",
-                    "(IJLjava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
-        }
-
-        private void load(int opcode) {
-            if (opcode == Opcodes.ALOAD) {
-                super.visitVarInsn(Opcodes.ALOAD, scratch);
-            } else {
-                super.visitInsn(Opcodes.ACONST_NULL);
+        private void pushZero(Type type) {
+            switch (type.getSort()) {
+                case Type.LONG:
+                    super.visitInsn(Opcodes.LCONST_0);
+                    break;
+                case Type.FLOAT:
+                    super.visitInsn(Opcodes.FCONST_0);
+                    break;
+                case Type.DOUBLE:
+                    super.visitInsn(Opcodes.DCONST_0);
+                    break;
+                case Type.OBJECT: case Type.ARRAY:
+                    super.visitInsn(Opcodes.ACONST_NULL);
+                    break;
+                default:
+                    super.visitInsn(Opcodes.ICONST_0);
             }
         }
 
