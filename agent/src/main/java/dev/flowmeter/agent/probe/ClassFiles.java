@@ -26,12 +26,19 @@ final class ClassFiles {
 
     /** The class file of a type by internal name, or null where the loader has none. */
     static byte[] read(ClassLoader loader, String internalName) {
-        ClassLoader reader = loader == null ? ClassLoader.getPlatformClassLoader() : loader;
-        try (InputStream in = reader.getResourceAsStream(internalName + ".class")) {
+        try (InputStream in = reader(loader).getResourceAsStream(internalName + ".class")) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException unreadable) {
             return null;
         }
+    }
+
+    /**
+     * Where to look up the resources of a class loader: the bootstrap loader (null) has no object,
+     * and the platform loader finds its classes too.
+     */
+    static ClassLoader reader(ClassLoader loader) {
+        return loader == null ? ClassLoader.getPlatformClassLoader() : loader;
     }
 
     /** The header of a type by internal name, or null where the loader has no readable class file for it. */

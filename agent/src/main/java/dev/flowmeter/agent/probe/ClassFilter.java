@@ -4,7 +4,6 @@ import dev.flowmeter.agent.bootstrap.Probes;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,15 +68,10 @@ final class ClassFilter implements ClassFileTransformer {
 
     /** Instruments the classes that were loaded before the agent: those of the JDK, or all of them on attach. */
     void retransformLoaded() {
-        List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : jvm.getAllLoadedClasses()) {
-            if (jvm.isModifiableClass(type) && !type.getName().startsWith("dev.flowmeter.agent.")) {
-                loaded.add(type);
-            }
-        }
-        for (Class<?> type : loaded) {
             try {
-                if (index.applicable(type) != null) {
+                if (jvm.isModifiableClass(type) && !type.getName().startsWith("dev.flowmeter.agent.")
+                        && index.applicable(type) != null) {
                     jvm.retransformClasses(type);
                 }
             } catch (Throwable refused) {

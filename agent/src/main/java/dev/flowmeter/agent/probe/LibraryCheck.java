@@ -21,10 +21,9 @@ final class LibraryCheck {
     private final List<Rule> rules;
     private final Consumer<String> onSkip;
     private final String firstClassFile;
+    /** By class loader, the bootstrap loader (null) among them. */
     private final Map<ClassLoader, Boolean> visible = new WeakHashMap<>();
     private final Map<ClassLoader, Boolean> verdicts = new WeakHashMap<>();
-    private Boolean bootVisible;
-    private Boolean bootVerdict;
     private boolean reported;
 
     LibraryCheck(List<Rule> rules, Consumer<String> onSkip) {
@@ -38,26 +37,11 @@ final class LibraryCheck {
      * reading a class file, and the question asked for every class loader that loads anything.
      */
     synchronized boolean visibleIn(ClassLoader loader) {
-        if (loader == null) {
-            if (bootVisible == null) {
-                bootVisible = ClassLoader.getPlatformClassLoader().getResource(firstClassFile) != null;
-            }
-            return bootVisible;
-        }
-        return visible.computeIfAbsent(loader, l -> l.getResource(firstClassFile) != null);
+        return visible.computeIfAbsent(loader, l -> ClassFiles.reader(l).getResource(firstClassFile) != null);
     }
 
     synchronized boolean appliesIn(ClassLoader loader) {
-        if (!visibleIn(loader)) {
-            return false;
-        }
-        if (loader == null) {
-            if (bootVerdict == null) {
-                bootVerdict = check(null);
-            }
-            return bootVerdict;
-        }
-        return verdicts.computeIfAbsent(loader, this::check);
+        return visibleIn(loader) && verdicts.computeIfAbsent(loader, this::check);
     }
 
     private boolean check(ClassLoader loader) {

@@ -68,36 +68,23 @@ final class TimedProbe extends RuleProbe {
         if (measured != null && self != null && !measured.first(self)) {
             return NOT_FIRST;
         }
-        if (carries != null) {
-            return enterCarrying(self, argument);
-        }
-        if (scope != null && !scope.open()) {
+        NestingScope.Frame frame = carries != null ? carries.frame() : null;
+        if (frame != null ? frame.depth++ != 0 : scope != null && !scope.open()) {
             return NESTED;
         }
         if (countsActive) {
             // Labels read from the return value are not known yet: a rule that counts calls in
             // progress takes its labels from the arguments and the object.
-            series(labels, index, self, argument, null, null).begin();
+            if (frame != null) {
+                // Cleared first: if the walk throws, the exit walks itself rather than take an earlier call's series.
+                frame.carried = null;
+            }
+            RoleSeries series = series(labels, index, self, argument, null, null);
+            series.begin();
+            if (frame != null) {
+                frame.carried = series;
+            }
         }
-        long entered = System.nanoTime();
-        if (opensOnEnter) {
-            workflows.started(workflowId.value(self, argument, null, null), labels[0].value(self, argument, null, null),
-                    entered);
-        }
-        return entered;
-    }
-
-    /** The entry of a call counted in progress: one walk of the labels, whose series the exit reads from the frame. */
-    private long enterCarrying(Object self, Object argument) {
-        NestingScope.Frame frame = carries.frame();
-        if (frame.depth++ != 0) {
-            return NESTED;
-        }
-        // Cleared first: if the walk throws, the exit walks itself rather than take an earlier call's series.
-        frame.carried = null;
-        RoleSeries series = series(labels, index, self, argument, null, null);
-        series.begin();
-        frame.carried = series;
         long entered = System.nanoTime();
         if (opensOnEnter) {
             workflows.started(workflowId.value(self, argument, null, null), labels[0].value(self, argument, null, null),
@@ -112,36 +99,15 @@ final class TimedProbe extends RuleProbe {
         if (entered == NOT_FIRST) {
             return;
         }
-        if (carries != null) {
-            exitCarrying(nanos, entered, self, argument, returned, thrown);
-            return;
-        }
+        NestingScope.Frame frame = carries != null ? carries.frame() : null;
         try {
-            if (entered == NESTED) {
+            if (entered == NESTED || (frame != null && frame.depth != 1)) {
                 return;
             }
-            if (async && thrown == null && returned instanceof CompletionStage) {
-                ((CompletionStage<?>) returned).whenComplete((result, failure) -> completed(entered, self, argument,
-                        result, failure));
-            } else {
-                record(nanos, entered, self, argument, returned, thrown);
+            RoleSeries series = frame != null ? (RoleSeries) frame.carried : null;
+            if (frame != null) {
+                frame.carried = null;
             }
-        } finally {
-            if (scope != null) {
-                scope.close();
-            }
-        }
-    }
-
-    private void exitCarrying(long nanos, long entered, Object self, Object argument, Object returned,
-            Throwable thrown) {
-        NestingScope.Frame frame = carries.frame();
-        try {
-            if (entered == NESTED || frame.depth != 1) {
-                return;
-            }
-            RoleSeries series = (RoleSeries) frame.carried;
-            frame.carried = null;
             if (async && thrown == null && returned instanceof CompletionStage) {
                 ((CompletionStage<?>) returned).whenComplete((result, failure) -> completed(entered, self, argument,
                         result, failure, series));
@@ -149,15 +115,15 @@ final class TimedProbe extends RuleProbe {
                 record(nanos, entered, self, argument, returned, thrown, series);
             }
         } finally {
-            frame.depth--;
+            if (frame != null) {
+                frame.depth--;
+            } else if (scope != null) {
+                scope.close();
+            }
         }
     }
 
     /** Records an asynchronous call, on the thread that completes it. */
-    private void completed(long entered, Object self, Object argument, Object result, Throwable failure) {
-        completed(entered, self, argument, result, failure, null);
-    }
-
     private void completed(long entered, Object self, Object argument, Object result, Throwable failure,
             RoleSeries series) {
         long nanos = System.nanoTime() - entered;
@@ -166,10 +132,6 @@ final class TimedProbe extends RuleProbe {
         } catch (Throwable error) {
             failed(error);
         }
-    }
-
-    private void record(long nanos, long entered, Object self, Object argument, Object returned, Throwable thrown) {
-        record(nanos, entered, self, argument, returned, thrown, null);
     }
 
     /** @param series the call's series if its entry found it, else null */

@@ -40,50 +40,75 @@ final class Weaver {
     /** The woven class file, or null when no method matched. */
     static byte[] weave(ClassLoader loader, String className, byte[] classFile, List<RuleIndex.Entry> rules) {
         ClassReader reader = new ClassReader(classFile);
-        Map<String, Integer> maxLocals = new HashMap<>();
+        int version = reader.readUnsignedShort(6);
+        Map<String, Woven> woven = new HashMap<>();
+        // First the methods to weave, and the locals they use (known only at the end of their code),
+        // after which the probe calls' own locals go.
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
-                String method = name + descriptor;
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+                    return null;
+                }
+                List<RuleIndex.Entry> applying = new ArrayList<>(1);
+                for (RuleIndex.Entry rule : rules) {
+                    if (matches(rule.state.rule(), name, descriptor)
+                            && !(rule.state.rule().onConstructors() && version < JAVA_5)) {
+                        rule.state.matched(className.replace('/', '.') + "#" + name + descriptor);
+                        applying.add(rule);
+                    }
+                }
+                if (applying.isEmpty()) {
+                    return null;
+                }
+                Woven method = new Woven(applying);
+                woven.put(name + descriptor, method);
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
-                    public void visitMaxs(int maxStack, int locals) {
-                        maxLocals.put(method, locals);
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        method.firstFree = maxLocals;
                     }
                 };
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        int version = reader.readUnsignedShort(6);
+        if (woven.isEmpty()) {
+            return null;
+        }
         ClassWriter writer = new HierarchyWriter(reader, version >= JAVA_6 ? ClassWriter.COMPUTE_FRAMES
                 : ClassWriter.COMPUTE_MAXS, loader, className, ClassHeader.parse(classFile));
-        boolean[] woven = {false};
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
                 MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+                Woven rules = woven.get(name + descriptor);
+                if (rules == null) {
                     return method;
                 }
-                int firstFree = maxLocals.getOrDefault(name + descriptor, 0);
-                for (RuleIndex.Entry rule : rules) {
-                    if (matches(rule.state.rule(), name, descriptor)
-                            && !(rule.state.rule().onConstructors() && version < JAVA_5)) {
-                        rule.state.matched(className.replace('/', '.') + "#" + name + descriptor);
-                        woven[0] = true;
-                        if (rule.state.rule().onConstructors()) {
-                            method = new ConstructorCall(method, rule.probeId, className);
-                        } else {
-                            method = new ProbeCalls(method, access, descriptor, rule, firstFree);
-                            firstFree += ProbeCalls.locals(descriptor); // two rules on one method keep their own locals
-                        }
+                int firstFree = rules.firstFree;
+                for (RuleIndex.Entry rule : rules.rules) {
+                    if (rule.state.rule().onConstructors()) {
+                        method = new ConstructorCall(method, rule.probeId, className);
+                    } else {
+                        method = new ProbeCalls(method, access, descriptor, rule, firstFree);
+                        firstFree += ProbeCalls.locals(descriptor); // two rules on one method keep their own locals
                     }
                 }
                 return method;
             }
         }, version >= JAVA_6 ? ClassReader.SKIP_FRAMES : 0);
-        return woven[0] ? writer.toByteArray() : null;
+        return writer.toByteArray();
+    }
+
+    /** A method to weave: the rules that apply to it, and its first local variable slot not in use. */
+    private static final class Woven {
+        final List<RuleIndex.Entry> rules;
+        int firstFree;
+
+        Woven(List<RuleIndex.Entry> rules) {
+            this.rules = rules;
+        }
     }
 
     /**
