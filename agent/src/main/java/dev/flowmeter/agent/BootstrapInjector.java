@@ -1,5 +1,6 @@
 package dev.flowmeter.agent;
 
+import dev.flowmeter.agent.bootstrap.OutOfLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -13,6 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.objectweb.asm.AnnotationVisitor;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Puts the small API that inlined advice calls ({@code dev.flowmeter.agent.bootstrap}) into the bootstrap
@@ -26,6 +34,8 @@ import java.util.jar.JarFile;
 final class BootstrapInjector {
 
     private static final String PACKAGE = "dev/flowmeter/agent/bootstrap/";
+    private static final String OUT_OF_LINE = Type.getDescriptor(OutOfLine.class);
+    private static final String DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;";
 
     private BootstrapInjector() {}
 
@@ -42,8 +52,27 @@ final class BootstrapInjector {
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
         for (byte[] type : bootstrapClasses(agentJar)) {
-            define.invoke(unsafe, null, type, 0, type.length, null, null);
+            byte[] compiled = withJdkAnnotations(type);
+            define.invoke(unsafe, null, compiled, 0, compiled.length, null, null);
         }
+    }
+
+    /** The class with {@link OutOfLine} replaced by the JDK's {@code DontInline}, which only JDK code may name. */
+    private static byte[] withJdkAnnotations(byte[] type) {
+        ClassWriter writer = new ClassWriter(0);
+        new ClassReader(type).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                    @Override
+                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                        return super.visitAnnotation(OUT_OF_LINE.equals(annotation) ? DONT_INLINE : annotation, visible);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 
     /** The package's classes, which extend and implement only the JDK's: in any order. */
@@ -54,7 +83,7 @@ final class BootstrapInjector {
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (name.startsWith(PACKAGE) && name.endsWith(".class")) {
+                if (name.startsWith(PACKAGE) && name.endsWith(".class") && !name.endsWith("/OutOfLine.class")) {
                     try (InputStream in = agent.getInputStream(entry)) {
                         classes.add(in.readAllBytes());
                     }

@@ -63,6 +63,8 @@ public final class Suite {
     static final int HTTP_WARMUP_CYCLES = 10;
     /** Measured cycles per set. */
     static final int HTTP_CYCLES = 27;
+    /** Forks per JMH configuration: how the JIT compiles the same code can differ from one JVM to the next. */
+    static final int JMH_FORKS = 2;
     static final int STARTUP_RUNS = 5;
     static final int SCRAPE_SERIES = 10_000;
     static final int SCRAPE_WARMUP = 5;
@@ -138,8 +140,8 @@ public final class Suite {
         Map<String, Score> withFlowmeter = jmh("calls-flowmeter", direct, flowmeter, true);
         Map<String, Score> withOtel = jmh("calls-otel", direct, otel, true);
         Report.Section section = report.section("1. Instrumented call",
-                "A small method called in a JMH loop (3 warm-up and 5 measurement iterations of 1 s, 1 fork per"
-                        + " configuration; the median iteration, ± half the iterations' range). *Added* is the time per call over the same call without an agent, in"
+                "A small method called in a JMH loop (3 warm-up and 5 measurement iterations of 1 s, " + JMH_FORKS
+                        + " forks per configuration; the median iteration, ± half the iterations' range). *Added* is the time per call over the same call without an agent, in"
                         + " the same run; B/op is JMH's `gc.alloc.rate.norm` (`-prof gc`). Flowmeter instruments"
                         + " the method with a rule (`bench/rules/calls.yaml`: timer and error counter); the"
                         + " OpenTelemetry agent with `otel.instrumentation.methods.include` (a span per call, no"
@@ -633,7 +635,7 @@ public final class Suite {
         List<String> args = new ArrayList<>(JVM_FLAGS);
         args.addAll(agent);
         ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .forks(JMH_FORKS).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(1))
                 .jvmArgs(args.toArray(new String[0]))
                 .shouldFailOnError(true)

@@ -23,6 +23,7 @@ public final class Probes {
         }
     }
 
+    @OutOfLine
     public static long enter(int id, Object self, Object argument) {
         Probe probe = probes[id];
         try {
@@ -43,6 +44,7 @@ public final class Probes {
         }
     }
 
+    @OutOfLine
     public static void exit(int id, long entered, Object self, Object argument, Object returned, Throwable thrown) {
         Probe probe = probes[id];
         try {
