@@ -6,21 +6,11 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import org.objectweb.asm.AnnotationVisitor;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
  * Puts the small API that inlined advice calls ({@code dev.flowmeter.agent.bootstrap}) into the bootstrap
@@ -34,8 +24,10 @@ import org.objectweb.asm.Type;
 final class BootstrapInjector {
 
     private static final String PACKAGE = "dev/flowmeter/agent/bootstrap/";
-    private static final String OUT_OF_LINE = Type.getDescriptor(OutOfLine.class);
-    private static final String DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;";
+    /** The package's classes, which extend and implement only the JDK's; its {@link OutOfLine} is for the build only. */
+    static final List<String> CLASSES = List.of("Probe", "Probes");
+    private static final byte[] OUT_OF_LINE = "Ldev/flowmeter/agent/bootstrap/OutOfLine;".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;".getBytes(StandardCharsets.UTF_8);
 
     private BootstrapInjector() {}
 
@@ -51,46 +43,55 @@ final class BootstrapInjector {
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        for (byte[] type : bootstrapClasses(agentJar)) {
-            byte[] compiled = withJdkAnnotations(type);
-            define.invoke(unsafe, null, compiled, 0, compiled.length, null, null);
+        for (String name : CLASSES) {
+            byte[] type;
+            try (InputStream in = BootstrapInjector.class.getResourceAsStream("/" + PACKAGE + name + ".class")) {
+                type = withJdkAnnotations(in.readAllBytes());
+            }
+            define.invoke(unsafe, null, type, 0, type.length, null, null);
         }
     }
 
-    /** The class with {@link OutOfLine} replaced by the JDK's {@code DontInline}, which only JDK code may name. */
-    private static byte[] withJdkAnnotations(byte[] type) {
-        ClassWriter writer = new ClassWriter(0);
-        new ClassReader(type).accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
-                    @Override
-                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                        return super.visitAnnotation(OUT_OF_LINE.equals(annotation) ? DONT_INLINE : annotation, visible);
-                    }
-                };
-            }
-        }, 0);
-        return writer.toByteArray();
+    /**
+     * The class with {@link OutOfLine} replaced by the JDK's {@code DontInline}, which only JDK code may
+     * name. A class file names an annotation's type in one CONSTANT_Utf8 entry of its constant pool
+     * (a tag, a two-byte length, the bytes), and refers to entries by index, never by offset: the entry
+     * is replaced whole, and nothing else in the file changes.
+     */
+    static byte[] withJdkAnnotations(byte[] type) {
+        byte[] entry = utf8Entry(OUT_OF_LINE);
+        int at = indexOf(type, entry);
+        if (at < 0) {
+            return type;
+        }
+        byte[] replacement = utf8Entry(DONT_INLINE);
+        byte[] patched = new byte[type.length - entry.length + replacement.length];
+        System.arraycopy(type, 0, patched, 0, at);
+        System.arraycopy(replacement, 0, patched, at, replacement.length);
+        System.arraycopy(type, at + entry.length, patched, at + replacement.length, type.length - at - entry.length);
+        return patched;
     }
 
-    /** The package's classes, which extend and implement only the JDK's: in any order. */
-    private static List<byte[]> bootstrapClasses(java.io.File agentJar) throws IOException {
-        List<byte[]> classes = new ArrayList<>();
-        try (JarFile agent = new JarFile(agentJar)) {
-            Enumeration<JarEntry> entries = agent.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                String name = entry.getName();
-                if (name.startsWith(PACKAGE) && name.endsWith(".class") && !name.endsWith("/OutOfLine.class")) {
-                    try (InputStream in = agent.getInputStream(entry)) {
-                        classes.add(in.readAllBytes());
-                    }
+    private static byte[] utf8Entry(byte[] text) {
+        byte[] entry = new byte[text.length + 3];
+        entry[0] = 1; // CONSTANT_Utf8
+        entry[1] = (byte) (text.length >> 8);
+        entry[2] = (byte) text.length;
+        System.arraycopy(text, 0, entry, 3, text.length);
+        return entry;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] sought) {
+        outer:
+        for (int i = 0; i + sought.length <= bytes.length; i++) {
+            for (int j = 0; j < sought.length; j++) {
+                if (bytes[i + j] != sought[j]) {
+                    continue outer;
                 }
             }
+            return i;
         }
-        return classes;
+        return -1;
     }
 
     private static boolean alreadyInBootstrap() {

@@ -43,16 +43,15 @@ public final class ConfigFile {
 
     /** Reads a YAML document that must be a map with string keys; {@code path} names it in messages. */
     public static Map<String, Object> read(Reader in, String path) throws ConfigException {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20);
-        options.setNestingDepthLimit(20);
-        options.setCodePointLimit(MAX_BYTES);
-        Object document;
+        String text;
         try {
-            document = new Yaml(new SafeConstructor(options)).load(in);
-        } catch (RuntimeException unreadable) {
+            text = upTo(in, MAX_BYTES);
+        } catch (IOException unreadable) {
             throw new ConfigException("config file '" + ConfigException.shown(path) + "' cannot be read: " + firstLine(unreadable));
+        }
+        Object document = text.length() <= MAX_BYTES ? PlainYaml.read(text) : PlainYaml.DECLINED;
+        if (document == PlainYaml.DECLINED) {
+            document = snakeYaml(text, path);
         }
         if (document == null) {
             return Map.of();
@@ -71,6 +70,31 @@ public final class ConfigFile {
         @SuppressWarnings("unchecked")
         Map<String, Object> named = (Map<String, Object>) (Map<?, ?>) map;
         return named;
+    }
+
+    /** The whole of a document the size limit allows, and one character more, for SnakeYAML to refuse. */
+    private static String upTo(Reader in, int limit) throws IOException {
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        int read;
+        while (text.length() <= limit && (read = in.read(buffer)) >= 0) {
+            text.append(buffer, 0, read);
+        }
+        return text.toString();
+    }
+
+    /** Every YAML document {@link PlainYaml} declines, with bounds on size, nesting and aliases. */
+    static Object snakeYaml(String text, String path) throws ConfigException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_BYTES);
+        try {
+            return new Yaml(new SafeConstructor(options)).load(text);
+        } catch (RuntimeException unreadable) {
+            throw new ConfigException("config file '" + ConfigException.shown(path) + "' cannot be read: " + firstLine(unreadable));
+        }
     }
 
     /** Exceptions from the YAML parser span lines; the agent reports one. */
