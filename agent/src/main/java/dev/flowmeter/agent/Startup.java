@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -39,12 +40,9 @@ final class Startup {
         try {
             List<String> builtIn = BuiltIn.names();
             // The bundled rules files need nothing from the configuration: they are read on a thread
-            // of their own while this one reads the configuration and starts the server, which
-            // shortens the JVM's start on two cores. The application's main has not started yet.
-            bundled = new FutureTask<>(() -> BuiltIn.load(builtIn, parser));
-            Thread reader = new Thread(bundled, "flowmeter-start");
-            reader.setDaemon(true);
-            reader.start();
+            // of their own while this one reads the configuration, which shortens the JVM's start on
+            // two cores. The application's main has not started yet.
+            bundled = inBackground("flowmeter-rules", () -> BuiltIn.load(builtIn, parser));
             Set<String> names = new LinkedHashSet<>(builtIn);
             names.add(Instrumentation.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
@@ -57,39 +55,23 @@ final class Startup {
         String version = version();
         Metrics metrics = new Metrics(config, version);
         Introspection introspection = new Introspection(config, version, metrics);
-        MetricsServer server = null;
+        // The server starts on a thread of its own while this one prepares the probes; no class
+        // changes before it listens, so that an agent that cannot serve leaves the application as it was.
+        FutureTask<MetricsServer> server = config.port() == AgentConfig.NO_SERVER ? null
+                : inBackground("flowmeter-server", () -> MetricsServer.start(config, metrics, introspection));
+        if (config.jvm()) {
+            JvmMetrics.builder(metrics.properties()).register(metrics.registry());
+        }
         List<Instrumentation> instrumentations;
-        String serving;
         try {
-            if (config.jvm()) {
-                JvmMetrics.builder(metrics.properties()).register(metrics.registry());
-            }
-            List<String> outputs = new ArrayList<>();
-            if (config.port() != AgentConfig.NO_SERVER) {
-                server = MetricsServer.start(config, metrics, introspection);
-                outputs.add("serving metrics at " + server.url());
-            }
-            instrumentations = new ArrayList<>(bundled.get());
-            String exported = PeriodicExports.start(config, metrics.registry());
-            if (exported != null) {
-                outputs.add("writing metrics to " + exported);
-            }
-            serving = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
-                    : String.join(", ", outputs);
-        } catch (BindException taken) {
-            inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
-                    + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
-            return;
-        } catch (IOException | GeneralSecurityException unavailable) {
+            instrumentations = new ArrayList<>(await(bundled));
+        } catch (ConfigException invalid) {
             stop(server);
-            inactive("cannot start the metrics server or the exports (" + unavailable + "); check the host, the TLS"
-                    + " key store, and the textfile and pushgateway settings.");
+            inactive(invalid.getMessage() + ".");
             return;
-        } catch (ExecutionException | InterruptedException unreadable) {
+        } catch (Exception unreadable) {
             stop(server);
-            Throwable cause = unreadable instanceof ExecutionException ? unreadable.getCause() : unreadable;
-            inactive(cause instanceof ConfigException ? cause.getMessage() + "."
-                    : "the agent's bundled instrumentations cannot be read (" + cause + "); the agent jar is damaged.");
+            inactive("the agent's bundled instrumentations cannot be read (" + unreadable + "); the agent jar is damaged.");
             return;
         }
         instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
@@ -107,7 +89,34 @@ final class Startup {
                         : instrumentation.name());
             }
         }
-        introspection.add(Installer.install(jvm, metrics, enabled));
+        Installer installer = Installer.prepare(metrics, enabled);
+
+        List<String> outputs = new ArrayList<>();
+        try {
+            if (server != null) {
+                outputs.add("serving metrics at " + await(server).url());
+            }
+            String exported = PeriodicExports.start(config, metrics.registry());
+            if (exported != null) {
+                outputs.add("writing metrics to " + exported);
+            }
+        } catch (BindException taken) {
+            inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
+                    + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
+            return;
+        } catch (IOException | GeneralSecurityException unavailable) {
+            stop(server);
+            inactive("cannot start the metrics server or the exports (" + unavailable + "); check the host, the TLS"
+                    + " key store, and the textfile and pushgateway settings.");
+            return;
+        } catch (Exception unexpected) {
+            stop(server);
+            throw new IllegalStateException(unexpected);
+        }
+        String serving = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
+                : String.join(", ", outputs);
+
+        introspection.add(installer.install(jvm));
         introspection.add(disabled);
         Extensions.load(config.extensions(), metrics, introspection);
         System.setProperty(Cli.URL_PROPERTY, serving);
@@ -115,9 +124,34 @@ final class Startup {
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }
 
-    private static void stop(MetricsServer server) {
+    private static <T> FutureTask<T> inBackground(String name, Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    /** The task's result; or what it threw, as it threw it. */
+    private static <T> T await(FutureTask<T> task) throws Exception {
+        try {
+            return task.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof Error) {
+                throw (Error) failed.getCause();
+            }
+            throw (Exception) failed.getCause();
+        }
+    }
+
+    /** Frees the port of a server that started, for an agent that cannot start after all. */
+    private static void stop(FutureTask<MetricsServer> server) {
         if (server != null) {
-            server.stop();
+            try {
+                await(server).stop();
+            } catch (Exception notStarted) {
+                // nothing to free
+            }
         }
     }
 
