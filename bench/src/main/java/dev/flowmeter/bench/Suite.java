@@ -65,7 +65,7 @@ public final class Suite {
     static final int HTTP_CYCLES = 27;
     /** Forks per JMH configuration: how the JIT compiles the same code can differ from one JVM to the next. */
     static final int JMH_FORKS = 2;
-    static final int STARTUP_RUNS = 5;
+    static final int STARTUP_RUNS = 9;
     static final int SCRAPE_SERIES = 10_000;
     static final int SCRAPE_WARMUP = 5;
     static final int SCRAPES = 21;
