@@ -1,7 +1,10 @@
 package dev.flowmeter.agent.probe;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
  * Reads class files through the class loader that would load them, without loading them: what a
@@ -10,22 +13,43 @@ import java.io.InputStream;
  */
 final class ClassFiles {
 
+    /** The system class loader's class path, read directly; null when that loader is not the JDK's own. */
+    private static final ClassPath SYSTEM_CLASS_PATH = ClassPath.ofSystemLoader();
+
     private ClassFiles() {}
 
     /**
-     * Reads a class file of the JDK's and one of the agent's own jar, so that the classes that do the
-     * reading (the jrt: and jar: URL handlers) are loaded before the agent's transformer is in place.
+     * Reads a class file of the JDK's and one of the agent's own jar, through the class loaders and
+     * through a {@link ClassPath}, so that the classes that do the reading (the jrt: and jar: URL
+     * handlers, the jar and file readers) are loaded before the agent's transformer is in place.
      * Were one of them still to load, the transformer, reading the class files of its supertypes,
      * would need the very class that is loading: a ClassCircularityError, which the JVM keeps, and
      * the JDK's reading of its own resources broken for the application too.
      */
     static void loadReaders() {
-        read(null, "java/lang/Object");
-        read(ClassFiles.class.getClassLoader(), ClassFiles.class.getName().replace('.', '/'));
+        throughLoader(null, "java/lang/Object");
+        throughLoader(ClassFiles.class.getClassLoader(), ClassFiles.class.getName().replace('.', '/'));
+        try {
+            String agent = Path.of(ClassFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            new ClassPath(agent + File.pathSeparator + System.getProperty("java.io.tmpdir"))
+                    .read(ClassFiles.class.getName().replace('.', '/') + ".class");
+        } catch (URISyntaxException | RuntimeException unusual) {
+            // the application class loader's resources remain
+        }
     }
 
     /** The class file of a type by internal name, or null where the loader has none. */
     static byte[] read(ClassLoader loader, String internalName) {
+        if (SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader() && !internalName.startsWith("java/")) {
+            byte[] found = SYSTEM_CLASS_PATH.read(internalName + ".class");
+            if (found != null) {
+                return found;
+            }
+        }
+        return throughLoader(loader, internalName);
+    }
+
+    private static byte[] throughLoader(ClassLoader loader, String internalName) {
         try (InputStream in = reader(loader).getResourceAsStream(internalName + ".class")) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException unreadable) {
