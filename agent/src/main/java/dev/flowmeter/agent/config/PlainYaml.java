@@ -162,12 +162,11 @@ final class PlainYaml {
         List<Object> items = new ArrayList<>();
         while (next < lines.size() && lines.get(next).indent == indent && isSequenceEntry(lines.get(next).text)) {
             Line line = lines.get(next);
-            String rest = line.text.substring(1);
             int offset = 1;
             while (offset < line.text.length() && line.text.charAt(offset) == ' ') {
                 offset++;
             }
-            if (rest.isBlank()) {
+            if (offset == line.text.length()) {
                 next++;
                 items.add(nested(indent, depth));
             } else {
@@ -300,13 +299,8 @@ final class PlainYaml {
                 skipSpaces();
                 Object value = peek() == ',' || peek() == '}' ? null : node(depth + 1, true);
                 entries.put((String) key, value);
-                boolean comma = accept(',');
-                skipSpaces();
-                if (comma ? peek() == '}' : peek() != '}') {
-                    throw new Declined(); // a trailing comma, or no comma
-                }
+                afterEntry('}');
             }
-            skipSpaces();
             return entries;
         }
 
@@ -316,14 +310,18 @@ final class PlainYaml {
             skipSpaces();
             while (!accept(']')) {
                 items.add(node(depth + 1, true));
-                boolean comma = accept(',');
-                skipSpaces();
-                if (comma ? peek() == ']' : peek() != ']') {
-                    throw new Declined(); // a trailing comma, or no comma
-                }
+                afterEntry(']');
             }
-            skipSpaces();
             return items;
+        }
+
+        /** After a flow entry: a comma and another entry, or the closing bracket; declines a trailing comma. */
+        private void afterEntry(char close) throws Declined {
+            boolean comma = accept(',');
+            skipSpaces();
+            if (comma ? peek() == close : peek() != close) {
+                throw new Declined();
+            }
         }
 
         /** A quoted string: single-quoted with '' for a quote, or double-quoted without escapes. */
