@@ -10,7 +10,7 @@ public final class HttpStatusScope implements CallScope {
     public static final String NO_RESPONSE = "error";
 
     private static final class State {
-        int depth;
+        boolean open;
         String status = NO_RESPONSE;
     }
 
@@ -19,16 +19,17 @@ public final class HttpStatusScope implements CallScope {
     @Override
     public boolean open() {
         State current = state.get();
-        if (current.depth++ == 0) {
-            current.status = NO_RESPONSE;
-            return true;
+        if (current.open) {
+            return false;
         }
-        return false;
+        current.open = true;
+        current.status = NO_RESPONSE;
+        return true;
     }
 
     @Override
     public void close() {
-        state.get().depth--;
+        state.get().open = false;
     }
 
     /** A status label that reads {@code error} where {@code status} yields nothing, as when the call threw. */
@@ -67,7 +68,7 @@ public final class HttpStatusScope implements CallScope {
             @Override
             public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
                 State current = state.get();
-                if (current.depth > 0) {
+                if (current.open) {
                     String status = code.value(self, argument, returned, thrown);
                     if (!status.isEmpty()) {
                         current.status = status;

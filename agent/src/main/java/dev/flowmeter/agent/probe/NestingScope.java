@@ -12,9 +12,9 @@ package dev.flowmeter.agent.probe;
  */
 final class NestingScope implements CallScope {
 
-    /** The thread's depth in the rule's calls, and what the outermost call's entry found. */
+    /** Whether an outermost call is open on the thread, and what its entry found. */
     static final class Frame {
-        int depth;
+        boolean open;
         Object carried;
     }
 
@@ -22,15 +22,25 @@ final class NestingScope implements CallScope {
 
     @Override
     public boolean open() {
-        return frames.get().depth++ == 0;
+        return openFrame() != null;
     }
 
     @Override
     public void close() {
-        frames.get().depth--;
+        frames.get().open = false;
     }
 
-    /** This thread's frame, for a probe that opens and closes it itself: {@code depth++} and {@code depth--}. */
+    /** Opens the scope and returns the thread's frame, or returns null for a nested call. */
+    Frame openFrame() {
+        Frame frame = frames.get();
+        if (frame.open) {
+            return null;
+        }
+        frame.open = true;
+        return frame;
+    }
+
+    /** This thread's frame, for the outermost call's exit, which closes it: {@code open = false}. */
     Frame frame() {
         return frames.get();
     }

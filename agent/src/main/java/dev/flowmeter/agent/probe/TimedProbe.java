@@ -68,8 +68,13 @@ final class TimedProbe extends RuleProbe {
         if (measured != null && self != null && !measured.first(self)) {
             return NOT_FIRST;
         }
-        NestingScope.Frame frame = carries != null ? carries.frame() : null;
-        if (frame != null ? frame.depth++ != 0 : scope != null && !scope.open()) {
+        NestingScope.Frame frame = null;
+        if (carries != null) {
+            frame = carries.openFrame();
+            if (frame == null) {
+                return NESTED;
+            }
+        } else if (scope != null && !scope.open()) {
             return NESTED;
         }
         if (countsActive) {
@@ -95,15 +100,13 @@ final class TimedProbe extends RuleProbe {
 
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
-        long nanos = System.nanoTime() - entered;
-        if (entered == NOT_FIRST) {
+        // A nested call opened no scope, so it has none to close, and reads no clock.
+        if (entered == NESTED || entered == NOT_FIRST) {
             return;
         }
+        long nanos = System.nanoTime() - entered;
         NestingScope.Frame frame = carries != null ? carries.frame() : null;
         try {
-            if (entered == NESTED || (frame != null && frame.depth != 1)) {
-                return;
-            }
             RoleSeries series = frame != null ? (RoleSeries) frame.carried : null;
             if (frame != null) {
                 frame.carried = null;
@@ -116,7 +119,7 @@ final class TimedProbe extends RuleProbe {
             }
         } finally {
             if (frame != null) {
-                frame.depth--;
+                frame.open = false;
             } else if (scope != null) {
                 scope.close();
             }

@@ -14,6 +14,9 @@ public final class UriTemplate {
     public static final String ID = "{id}";
     private static final int LONG_HEX = 16;
     private static final String ROOT = "/";
+    /** 31 to the power of {@code ID.length()}: what a string hash is multiplied by when {@code ID} is appended. */
+    private static final int ID_POWER = 31 * 31 * 31 * 31;
+    private static final long IDENTIFIER = 1L << 32;
     /** Templates remembered; past that many, a new one is made on every call, as before the first. */
     static final int MAX_KNOWN = 1024;
 
@@ -42,28 +45,51 @@ public final class UriTemplate {
     }
 
     public static String template(String uri) {
-        int end = uri.length();
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
-        }
+        int end = pathEnd(uri);
         int pathStart = pathStart(uri, end);
-        if (end == uri.length() && pathStart == 0 && !hasIdentifier(uri, end)) {
+        // One pass over the segments finds whether any is an identifier and the hash of the template
+        // they make, which is the hash of the URI itself when none is.
+        int hash = pathStart >= end ? ROOT.hashCode() : 0;
+        boolean identifiers = false;
+        long identifierSegments = 0;
+        for (int segment = pathStart, index = 0; segment < end; index++) {
+            int next = segmentEnd(uri, segment, end);
+            int from = uri.charAt(segment) == '/' ? segment + 1 : segment;
+            if (from > segment) {
+                hash = 31 * hash + '/';
+            }
+            long scanned = scan(uri, from, next, hash);
+            boolean identifier = (scanned & IDENTIFIER) != 0;
+            identifiers |= identifier;
+            if (identifier && index < Long.SIZE) {
+                identifierSegments |= 1L << index;
+            }
+            hash = identifier ? hash * ID_POWER + ID.hashCode() : (int) scanned;
+            segment = next;
+        }
+        if (!identifiers && pathStart == 0 && end == uri.length()) {
             return uri;
         }
-        int hash = templateHash(uri, pathStart, end);
         String[] table = known;
         int mask = table.length - 1;
         for (int slot = hash & mask; table[slot] != null; slot = (slot + 1) & mask) {
             String candidate = table[slot];
-            if (candidate.hashCode() == hash && isTemplateOf(candidate, uri, pathStart, end)) {
+            if (candidate.hashCode() == hash && isTemplateOf(candidate, uri, pathStart, end, identifierSegments)) {
                 return candidate;
             }
         }
         return remember(build(uri, pathStart, end));
+    }
+
+    /** Where the path ends: at the query or the fragment, if there is one. */
+    private static int pathEnd(String uri) {
+        int query = uri.indexOf('?');
+        int fragment = uri.indexOf('#');
+        int end = uri.length();
+        if (query >= 0) {
+            end = query;
+        }
+        return fragment >= 0 && fragment < end ? fragment : end;
     }
 
     private static String build(String uri, int pathStart, int end) {
@@ -85,43 +111,23 @@ public final class UriTemplate {
         return templated.toString();
     }
 
-    /** {@code build(uri, pathStart, end).hashCode()}, without building it. */
-    private static int templateHash(String uri, int pathStart, int end) {
-        if (pathStart >= end) {
-            return ROOT.hashCode();
-        }
-        int hash = 0;
-        for (int segment = pathStart; segment < end; ) {
-            int next = segmentEnd(uri, segment, end);
-            int from = uri.charAt(segment) == '/' ? segment + 1 : segment;
-            boolean identifier = isIdentifier(uri, from, next);
-            for (int i = segment; i < (identifier ? from : next); i++) {
-                hash = 31 * hash + uri.charAt(i);
-            }
-            if (identifier) {
-                for (int i = 0; i < ID.length(); i++) {
-                    hash = 31 * hash + ID.charAt(i);
-                }
-            }
-            segment = next;
-        }
-        return hash;
-    }
-
-    /** Whether {@code template} equals {@code build(uri, pathStart, end)}, without building it. */
-    private static boolean isTemplateOf(String template, String uri, int pathStart, int end) {
+    /**
+     * Whether {@code template} equals {@code build(uri, pathStart, end)}, without building it;
+     * {@code identifierSegments} has bit i set when segment i is an identifier, as far as 64 segments.
+     */
+    private static boolean isTemplateOf(String template, String uri, int pathStart, int end, long identifierSegments) {
         if (pathStart >= end) {
             return template.equals(ROOT);
         }
         int at = 0;
-        for (int segment = pathStart; segment < end; ) {
+        for (int segment = pathStart, index = 0; segment < end; index++) {
             int next = segmentEnd(uri, segment, end);
             int from = uri.charAt(segment) == '/' ? segment + 1 : segment;
             if (!template.regionMatches(at, uri, segment, from - segment)) {
                 return false;
             }
             at += from - segment;
-            if (isIdentifier(uri, from, next)) {
+            if (index < Long.SIZE ? (identifierSegments >>> index & 1) != 0 : isIdentifier(uri, from, next)) {
                 if (!template.startsWith(ID, at)) {
                     return false;
                 }
@@ -188,31 +194,22 @@ public final class UriTemplate {
         return path < 0 || path > end ? end : path;
     }
 
-    private static boolean hasIdentifier(String uri, int end) {
-        int from = 0;
-        while (from < end) {
-            int next = uri.indexOf('/', from);
-            if (next < 0 || next > end) {
-                next = end;
-            }
-            if (isIdentifier(uri, from, next)) {
-                return true;
-            }
-            from = next + 1;
-        }
-        return false;
+    private static boolean isIdentifier(String uri, int from, int to) {
+        return (scan(uri, from, to, 0) & IDENTIFIER) != 0;
     }
 
-    private static boolean isIdentifier(String uri, int from, int to) {
-        int length = to - from;
-        if (length == 0) {
-            return false;
-        }
+    /**
+     * Whether {@code uri[from, to)} is an identifier (the {@link #IDENTIFIER} bit), and in the low
+     * 32 bits the string hash of {@code uri[0, to)} given {@code hash}, that of {@code uri[0, from)}:
+     * the segment's characters are read once for both.
+     */
+    private static long scan(String uri, int from, int to, int hash) {
         boolean digits = true;
         boolean hex = true;
         int dashes = 0;
         for (int i = from; i < to; i++) {
             char c = uri.charAt(i);
+            hash = 31 * hash + c;
             boolean digit = c >= '0' && c <= '9';
             digits &= digit;
             if (c == '-') {
@@ -221,7 +218,9 @@ public final class UriTemplate {
                 hex &= digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
             }
         }
+        int length = to - from;
         boolean uuid = length == 36 && dashes == 4 && hex;
-        return digits || uuid || (hex && dashes == 0 && length >= LONG_HEX);
+        boolean identifier = length > 0 && (digits || uuid || (hex && dashes == 0 && length >= LONG_HEX));
+        return (identifier ? IDENTIFIER : 0) | (hash & 0xffffffffL);
     }
 }
