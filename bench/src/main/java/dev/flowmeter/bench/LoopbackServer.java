@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class LoopbackServer implements AutoCloseable {
 
-    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+    static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
             .getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket socket;
@@ -51,15 +51,12 @@ final class LoopbackServer implements AutoCloseable {
             InputStream in = connection.getInputStream();
             OutputStream out = connection.getOutputStream();
             byte[] buffer = new byte[8192];
-            int matched = 0;
+            RequestEnd requestEnd = new RequestEnd();
             int read;
             while ((read = in.read(buffer)) != -1) {
                 for (int i = 0; i < read; i++) {
-                    byte next = buffer[i];
-                    matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (next == '\r' ? 1 : 0);
-                    if (matched == 4) {
+                    if (requestEnd.ends(buffer[i])) {
                         out.write(RESPONSE);
-                        matched = 0;
                     }
                 }
             }

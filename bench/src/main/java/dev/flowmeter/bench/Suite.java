@@ -57,15 +57,26 @@ public final class Suite {
     static final List<String> PARTS = List.of("calls", "http", "startup", "scrape", "throughput");
 
     static final List<String> HTTP_CONFIGS = List.of("none", "flowmeter", "otel");
-    static final List<String> HTTP_CLIENTS = List.of("jdkHttpClient", "okHttp");
-    static final int HTTP_SLICE_MS = 500;
+    /**
+     * Short slices, many cycles: the loopback's latency drifts over seconds, together in all the
+     * JVMs, so slices a few hundred milliseconds apart differ less than slices seconds apart.
+     */
+    static final int HTTP_SLICE_MS = 100;
+    /**
+     * The clients that share JVMs. The in-memory client has JVMs of its own: in a JVM that also
+     * sends loopback requests, OkHttp's code is compiled for two kinds of socket, and what Flowmeter
+     * adds to an in-memory call measured half of what it adds where those are the only calls
+     * (0.16 against 0.33 µs).
+     */
+    static final List<List<String>> HTTP_CLIENT_GROUPS = List.of(List.of("jdkHttpClient", "okHttp"), List.of("okHttpInMemory"));
     static final int HTTP_SETS = 3;
-    static final int HTTP_WARMUP_CYCLES = 10;
+    static final int HTTP_WARMUP_CYCLES = 30;
     /** Measured cycles per set. */
-    static final int HTTP_CYCLES = 27;
+    static final int HTTP_CYCLES = 120;
     /** Forks per JMH configuration: how the JIT compiles the same code can differ from one JVM to the next. */
     static final int JMH_FORKS = 2;
     static final int STARTUP_RUNS = 9;
+    static final int STARTUP_ENDPOINT_RUNS = 5;
     static final int SCRAPE_SERIES = 10_000;
     static final int SCRAPE_WARMUP = 5;
     static final int SCRAPES = 21;
@@ -174,66 +185,30 @@ public final class Suite {
         // config -> client -> one slice per measured cycle, in cycle order, over all sets
         Map<String, Map<String, List<Slice>>> slices = new HashMap<>();
         List<String> csv = new ArrayList<>(List.of("set,cycle,client,config,requests,median_ns,cpu_ns_per_request,bytes_per_request"));
-        // Sets of JVMs one after another: how the JIT compiled a JVM varies from one to the next, and
-        // one JVM per configuration would leave that out of the intervals.
-        for (int set = 0; set < HTTP_SETS; set++) {
-            Map<String, LoadJvm> jvms = new LinkedHashMap<>();
-            try {
-                for (String config : HTTP_CONFIGS) {
-                    List<String> command = new ArrayList<>(List.of(java));
-                    command.addAll(JVM_FLAGS);
-                    command.addAll(switch (config) {
-                        case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + freePort());
-                        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
-                        case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
-                                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
-                        default -> List.of();
-                    });
-                    command.addAll(List.of("-cp", classPath, HttpLoad.class.getName()));
-                    jvms.put(config, new LoadJvm(command, logs.resolve("http-" + config + "-" + (set + 1) + ".txt")));
-                }
-                for (LoadJvm jvm : jvms.values()) {
-                    jvm.ready();
-                }
-                System.out.println("suite: HTTP set " + (set + 1) + " of " + HTTP_SETS + ": " + HTTP_WARMUP_CYCLES
-                        + " cycles of warm-up, " + HTTP_CYCLES + " measured");
-                for (int cycle = -HTTP_WARMUP_CYCLES; cycle < HTTP_CYCLES; cycle++) {
-                    for (String client : HTTP_CLIENTS) {
-                        // Each cycle in another order, so that no configuration always follows the same one.
-                        for (int k = 0; k < HTTP_CONFIGS.size(); k++) {
-                            String config = HTTP_CONFIGS.get((Math.floorMod(cycle, HTTP_CONFIGS.size()) + k) % HTTP_CONFIGS.size());
-                            String[] answer = jvms.get(config).slice(client, HTTP_SLICE_MS);
-                            long requests = Long.parseLong(answer[2]);
-                            Slice slice = new Slice(Long.parseLong(answer[3]) / 1e3, Long.parseLong(answer[4]) / 1e3 / requests,
-                                    (double) Long.parseLong(answer[5]) / requests);
-                            if (cycle >= 0) {
-                                slices.computeIfAbsent(config, c -> new HashMap<>()).computeIfAbsent(client, c -> new ArrayList<>())
-                                        .add(slice);
-                                csv.add(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.0f,%.0f,%.0f", set + 1, cycle, client, config,
-                                        requests, slice.latency * 1e3, slice.cpu * 1e3, slice.bytes));
-                            }
-                        }
-                    }
-                }
-            } finally {
-                for (LoadJvm jvm : jvms.values()) {
-                    jvm.close();
-                }
-            }
+        for (List<String> clients : HTTP_CLIENT_GROUPS) {
+            httpSets(clients, slices, csv);
         }
         Files.write(logs.resolve("http-slices.csv"), csv);
         int measured = HTTP_SETS * HTTP_CYCLES;
         int cut = signTestCut(measured);
         String confidence = String.format(Locale.ROOT, "%.1f", 100 * signTestConfidence(measured, cut));
         Report.Section section = report.section("2. HTTP client call",
-                "A GET to a loopback server (raw sockets, so that only the clients are instrumented; a thread per"
-                        + " connection, blocking IO, a 2-byte answer) on a kept-alive connection, from `HttpLoad`: one"
-                        + " JVM per configuration, all started at once, taking turns in slices of " + HTTP_SLICE_MS
+                "A GET on a kept-alive connection, answered with 2 bytes, from `HttpLoad` (the requests are in"
+                        + " `Requests`): `jdkHttpClient` and `okHttp` to a loopback server (raw sockets, so that only the"
+                        + " clients are instrumented; a thread per connection, blocking IO), the JDK's client with an"
+                        + " executor that runs its tasks where they arise (the response is handled on its selector"
+                        + " thread, not handed to a pool thread: two thread hand-offs fewer, and much less noise);"
+                        + " `okHttpInMemory`, OkHttp over a socket that answers from memory on the calling thread"
+                        + " (all of OkHttp's own code runs, no kernel and no other thread), which resolves what an"
+                        + " agent adds to a call to a few nanoseconds where the loopback's scheduling noise is"
+                        + " microseconds; it runs in JVMs of its own (in a JVM that also sends loopback requests,"
+                        + " OkHttp's code is compiled for two kinds of socket, and Flowmeter's addition measured half as"
+                        + " much). One JVM per configuration, all started at once, taking turns in slices of " + HTTP_SLICE_MS
                         + " ms of back-to-back requests, each client in turn, the three configurations in an order"
                         + " that turns from cycle to cycle; " + HTTP_WARMUP_CYCLES + " cycles of warm-up, then "
                         + HTTP_CYCLES + " measured; " + HTTP_SETS + " such sets of JVMs one after another, since how"
-                        + " the JIT compiles a JVM varies from one to the next. So the configurations compared run a"
-                        + " second apart, under the same load from whatever else runs on the machine. Per slice: the *median request*'s wall time,"
+                        + " the JIT compiles a JVM varies from one to the next. So the configurations compared run"
+                        + " within a second of each other, under the same load from whatever else runs on the machine. Per slice: the *median request*'s wall time,"
                         + " the *CPU time* per request (the JVM's process CPU time over its requests: all threads, the"
                         + " client's, the server's, the agent's, GC and JIT: what a request costs the machine) and the bytes all threads allocated per request. *Added* is a slice's"
                         + " figure minus that of the slice without an agent in the same cycle; each cell gives the"
@@ -250,7 +225,7 @@ public final class Suite {
                 "| client | per request | no agent | Flowmeter: added | OpenTelemetry agent: added | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
                 "|---|---|---|---|---|---|---|");
         List<String> perSet = new ArrayList<>();
-        for (String client : HTTP_CLIENTS) {
+        for (String client : Requests.CLIENTS) {
             List<Slice> base = slices.get("none").get(client);
             List<Slice> flow = slices.get("flowmeter").get(client);
             List<Slice> ot = slices.get("otel").get(client);
@@ -295,6 +270,57 @@ public final class Suite {
                 + " | OpenTelemetry: CPU time, µs | Flowmeter: B | OpenTelemetry: B |");
         section.lines().add("|---|---|---|---|---|---|---|");
         section.lines().addAll(perSet);
+    }
+
+    /** Sets of JVMs one after another, each configuration's JVM sending {@code clients}' requests in turn. */
+    private void httpSets(List<String> clients, Map<String, Map<String, List<Slice>>> slices, List<String> csv) throws IOException {
+        // Sets of JVMs one after another: how the JIT compiled a JVM varies from one to the next, and
+        // one JVM per configuration would leave that out of the intervals.
+        for (int set = 0; set < HTTP_SETS; set++) {
+            Map<String, LoadJvm> jvms = new LinkedHashMap<>();
+            try {
+                for (String config : HTTP_CONFIGS) {
+                    List<String> command = new ArrayList<>(List.of(java));
+                    command.addAll(JVM_FLAGS);
+                    command.addAll(switch (config) {
+                        case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + freePort());
+                        // A metrics reader, so that the agent records http.client.request.duration, as Flowmeter records its timer.
+                        case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none", "-Dotel.logs.exporter=none",
+                                "-Dotel.metrics.exporter=prometheus", "-Dotel.exporter.prometheus.port=" + freePort());
+                        default -> List.of();
+                    });
+                    command.addAll(List.of("-cp", classPath, HttpLoad.class.getName()));
+                    jvms.put(config, new LoadJvm(command, logs.resolve("http-" + clients.get(0) + "-" + config + "-" + (set + 1) + ".txt")));
+                }
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.ready();
+                }
+                System.out.println("suite: HTTP " + clients + ", set " + (set + 1) + " of " + HTTP_SETS + ": " + HTTP_WARMUP_CYCLES
+                        + " cycles of warm-up, " + HTTP_CYCLES + " measured");
+                for (int cycle = -HTTP_WARMUP_CYCLES; cycle < HTTP_CYCLES; cycle++) {
+                    for (String client : clients) {
+                        // Each cycle in another order, so that no configuration always follows the same one.
+                        for (int k = 0; k < HTTP_CONFIGS.size(); k++) {
+                            String config = HTTP_CONFIGS.get((Math.floorMod(cycle, HTTP_CONFIGS.size()) + k) % HTTP_CONFIGS.size());
+                            String[] answer = jvms.get(config).slice(client, HTTP_SLICE_MS);
+                            long requests = Long.parseLong(answer[2]);
+                            Slice slice = new Slice(Long.parseLong(answer[3]) / 1e3, Long.parseLong(answer[4]) / 1e3 / requests,
+                                    (double) Long.parseLong(answer[5]) / requests);
+                            if (cycle >= 0) {
+                                slices.computeIfAbsent(config, c -> new HashMap<>()).computeIfAbsent(client, c -> new ArrayList<>())
+                                        .add(slice);
+                                csv.add(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.0f,%.0f,%.0f", set + 1, cycle, client, config,
+                                        requests, slice.latency * 1e3, slice.cpu * 1e3, slice.bytes));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                for (LoadJvm jvm : jvms.values()) {
+                    jvm.close();
+                }
+            }
+        }
     }
 
     /**
@@ -430,27 +456,9 @@ public final class Suite {
         // Interleaved, so that a burst of load elsewhere spreads over all three.
         for (int run = 0; run < STARTUP_RUNS; run++) {
             for (String config : configs) {
-                int port = freePort();
-                List<String> command = new ArrayList<>(List.of(java));
-                command.addAll(JVM_FLAGS);
-                command.addAll(switch (config) {
-                    case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + port + ",config=" + testAppRules);
-                    case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none",
-                            "-Dotel.logs.exporter=none", "-Dotel.metrics.exporter=prometheus",
-                            "-Dotel.exporter.prometheus.port=" + port);
-                    default -> List.of();
-                });
-                command.addAll(List.of("-jar", testAppJar.toString(), "--workflows", "1", "--api-port", "0",
-                        "--api-fail-every", "0"));
-                try (Launched app = new Launched(command)) {
-                    CompletableFuture<Launched.Line> finished = app.line(line -> line.contains("all 1 workflows finished"));
-                    if (!config.equals("none")) {
-                        app.pollMetrics(port);
-                    }
-                    workflow.computeIfAbsent(config, c -> new ArrayList<>()).add(app.await(finished, 120).nanos());
-                    if (!config.equals("none")) {
-                        metrics.computeIfAbsent(config, c -> new ArrayList<>()).add(app.awaitMetrics(120));
-                    }
+                workflow.computeIfAbsent(config, c -> new ArrayList<>()).add(startTestApp(config, false));
+                if (!config.equals("none") && run < STARTUP_ENDPOINT_RUNS) {
+                    metrics.computeIfAbsent(config, c -> new ArrayList<>()).add(startTestApp(config, true));
                 }
                 System.out.println("suite: start-up " + config + " run " + (run + 1) + " done");
             }
@@ -459,8 +467,12 @@ public final class Suite {
         long flow = median(workflow.get("flowmeter"));
         long ot = median(workflow.get("otel"));
         Report.Section section = report.section("3. Start-up",
-                "Wall time from starting `java` to test-app's first completed workflow (`--workflows 1`), and to"
-                        + " the metrics endpoint's first 200, median of " + STARTUP_RUNS + " runs each, interleaved."
+                "Wall time from starting `java` to test-app's first completed workflow (`--workflows 1`), median"
+                        + " of " + STARTUP_RUNS + " runs each, interleaved, with nothing scraping the agent; and to the"
+                        + " metrics endpoint's first 200, median of " + STARTUP_ENDPOINT_RUNS + " runs of their own"
+                        + " that ask for `/metrics` every 5 ms from the start. Apart, since that first scrape costs a"
+                        + " cold JVM about 100 ms of CPU, which would land in test-app's start-up on two cores: Prometheus,"
+                        + " scraping every 15 s or more, seldom asks then."
                         + " Flowmeter with test-app's rules file (`src/rules/test-app.yaml`) and its built-in"
                         + " instrumentations; the OpenTelemetry agent with its defaults and its Prometheus exporter.",
                 "| configuration | first workflow done | added | metrics endpoint answers | runs (first workflow, ms) |",
@@ -475,6 +487,32 @@ public final class Suite {
         report.target("Start-up: Flowmeter adds ≤ 1/4 of what the OpenTelemetry agent adds",
                 String.format(Locale.ROOT, "%s vs %s (%.2f)", ms(flow - base), ms(ot - base), ratio), ratio <= 0.25);
         report.target("Start-up: Flowmeter adds ≤ 300 ms", ms(flow - base), flow - base <= 300_000_000L);
+    }
+
+    /**
+     * Starts test-app for one workflow: returns the nanoseconds to the workflow's end, or with
+     * {@code scrape} to the metrics endpoint's first 200, asked for every 5 ms from the start.
+     */
+    private long startTestApp(String config, boolean scrape) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JVM_FLAGS);
+        command.addAll(switch (config) {
+            case "flowmeter" -> List.of("-javaagent:" + agentJar + "=port=" + port + ",config=" + testAppRules);
+            case "otel" -> List.of("-javaagent:" + otelJar, "-Dotel.traces.exporter=none",
+                    "-Dotel.logs.exporter=none", "-Dotel.metrics.exporter=prometheus",
+                    "-Dotel.exporter.prometheus.port=" + port);
+            default -> List.of();
+        });
+        command.addAll(List.of("-jar", testAppJar.toString(), "--workflows", "1", "--api-port", "0",
+                "--api-fail-every", "0"));
+        try (Launched app = new Launched(command)) {
+            CompletableFuture<Launched.Line> finished = app.line(line -> line.contains("all 1 workflows finished"));
+            if (scrape) {
+                return app.pollMetrics(port).awaitMetrics(120);
+            }
+            return app.await(finished, 120).nanos();
+        }
     }
 
     // ---------------------------------------------------------------- 4. scrape

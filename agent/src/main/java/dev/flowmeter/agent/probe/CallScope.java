@@ -8,8 +8,8 @@ package dev.flowmeter.agent.probe;
  *
  * <p>Only the outermost call opens and closes it: a nested call learns on entry that it is nested
  * and leaves the scope alone on exit, so that its exit costs nothing (an OkHttp call passes through
- * six nested {@code Interceptor.Chain#proceed} calls), and a call whose entry failed cannot leave
- * the thread's scope counted wrong for the calls that follow.
+ * six nested {@code Interceptor.Chain#proceed} calls); the outermost call's exit closes the scope
+ * whatever happened inside, so there is no count that could drift.
  */
 public interface CallScope {
     /** @return whether this is the outermost call of the scope on this thread, which opened it and must close it */
