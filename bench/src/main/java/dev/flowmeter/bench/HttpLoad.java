@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A JVM that sends GETs to its own loopback server when the suite says so, for the HTTP part: the
- * suite keeps one of these per configuration (no agent, Flowmeter, the OpenTelemetry agent) and
- * has them take turns in short slices, so that the configurations compared are measured a second
- * apart, under the same load from whatever else runs on the machine.
+ * A JVM that sends the HTTP part's requests ({@link Requests}: to its own loopback server, or over
+ * an in-memory connection) when the suite says so: the suite keeps one of these per configuration
+ * (no agent, Flowmeter, the OpenTelemetry agent) and has them take turns in short slices, so that
+ * the configurations compared are measured within a second of each other, under the same load from
+ * whatever else runs on the machine.
  *
  * <p>Each line on standard input, {@code CLIENT MILLIS} (a client of {@link Requests#CLIENTS}), sends
  * requests one after another on a kept-alive connection for that long and answers one line:

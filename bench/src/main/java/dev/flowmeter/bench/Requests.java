@@ -50,8 +50,8 @@ final class Requests implements AutoCloseable {
     int send(String client) throws IOException, InterruptedException {
         switch (client) {
             case "jdkHttpClient": return jdkHttpClient();
-            case "okHttp": return okHttp(okHttp);
-            case "okHttpInMemory": return okHttp(okHttpInMemory);
+            case "okHttp": return okHttp();
+            case "okHttpInMemory": return okHttpInMemory();
             default: throw new IllegalArgumentException("unknown client " + client + "; known: " + CLIENTS);
         }
     }

@@ -225,7 +225,8 @@ public final class Suite {
                 "| client | per request | no agent | Flowmeter: added | OpenTelemetry agent: added | Flowmeter / OpenTelemetry | target: ≤ 1/3 |",
                 "|---|---|---|---|---|---|---|");
         List<String> perSet = new ArrayList<>();
-        for (String client : Requests.CLIENTS) {
+        // In the order measured, so that the report never names a client no JVM sent.
+        for (String client : HTTP_CLIENT_GROUPS.stream().flatMap(List::stream).collect(Collectors.toList())) {
             List<Slice> base = slices.get("none").get(client);
             List<Slice> flow = slices.get("flowmeter").get(client);
             List<Slice> ot = slices.get("otel").get(client);
