@@ -13,21 +13,26 @@ import java.nio.file.Path;
  */
 final class ClassFiles {
 
+    /** Classes in java.* can only come from the JDK's own loaders, whichever loader names them. */
+    private static final String JDK_ONLY = "java/";
+    private static final JdkClassFiles JDK = new JdkClassFiles();
     /** The system class loader's class path, read directly; null when that loader is not the JDK's own. */
     private static final ClassPath SYSTEM_CLASS_PATH = ClassPath.ofSystemLoader();
 
     private ClassFiles() {}
 
     /**
-     * Reads a class file of the JDK's and one of the agent's own jar, through the class loaders and
-     * through a {@link ClassPath}, so that the classes that do the reading (the jrt: and jar: URL
-     * handlers, the jar and file readers) are loaded before the agent's transformer is in place.
+     * Reads a class file of the JDK's and one of the agent's own jar, through the class loaders, the
+     * JDK's module readers and a {@link ClassPath}, so that the classes that do the reading (the jrt:
+     * and jar: URL handlers, the run-time image's reader, the jar and file readers) are loaded before
+     * the agent's transformer is in place.
      * Were one of them still to load, the transformer, reading the class files of its supertypes,
      * would need the very class that is loading: a ClassCircularityError, which the JVM keeps, and
      * the JDK's reading of its own resources broken for the application too.
      */
     static void loadReaders() {
         throughLoader(null, "java/lang/Object");
+        JDK.read("java/lang/Object");
         throughLoader(ClassFiles.class.getClassLoader(), ClassFiles.class.getName().replace('.', '/'));
         try {
             String agent = Path.of(ClassFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -40,13 +45,28 @@ final class ClassFiles {
 
     /** The class file of a type by internal name, or null where the loader has none. */
     static byte[] read(ClassLoader loader, String internalName) {
-        if (SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader() && !internalName.startsWith("java/")) {
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader() || internalName.startsWith(JDK_ONLY)) {
+            byte[] found = JDK.read(internalName);
+            if (found != null) {
+                return found;
+            }
+        }
+        if (SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader() && !internalName.startsWith(JDK_ONLY)) {
             byte[] found = SYSTEM_CLASS_PATH.read(internalName + ".class");
             if (found != null) {
                 return found;
             }
         }
         return throughLoader(loader, internalName);
+    }
+
+    /** Whether a loader has the class file of a type by internal name; read only where that needs no URL. */
+    static boolean exists(ClassLoader loader, String internalName) {
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader() || internalName.startsWith(JDK_ONLY)
+                || SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader()) {
+            return read(loader, internalName) != null;
+        }
+        return loader.getResource(internalName + ".class") != null;
     }
 
     private static byte[] throughLoader(ClassLoader loader, String internalName) {

@@ -3,6 +3,7 @@ package dev.flowmeter.agent.probe;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What a class file says it extends and implements, read straight from its bytes: the constant pool
@@ -77,8 +78,15 @@ final class ClassHeader {
 
     private static String className(byte[] classFile, int[] entries, int classIndex) throws IOException {
         int utf8 = entries[u2(classFile, entries[classIndex] + 1)];
-        // The class file's modified UTF-8 is what DataInput reads: a two-byte length, then the bytes.
-        return new DataInputStream(new ByteArrayInputStream(classFile, utf8 + 1, classFile.length - utf8 - 1)).readUTF();
+        int length = u2(classFile, utf8 + 1);
+        int start = utf8 + 3;
+        for (int i = start; i < start + length; i++) {
+            if (classFile[i] < 0) {
+                // The class file's modified UTF-8 is what DataInput reads: a two-byte length, then the bytes.
+                return new DataInputStream(new ByteArrayInputStream(classFile, utf8 + 1, classFile.length - utf8 - 1)).readUTF();
+            }
+        }
+        return new String(classFile, start, length, StandardCharsets.ISO_8859_1); // ASCII, as nearly every name is
     }
 
     private static int u2(byte[] bytes, int at) {

@@ -20,7 +20,8 @@ final class LibraryCheck {
 
     private final List<Rule> rules;
     private final Consumer<String> onSkip;
-    private final String firstClassFile;
+    /** Internal name. */
+    private final String firstType;
     /** By class loader, the bootstrap loader (null) among them. */
     private final Map<ClassLoader, Boolean> visible = new WeakHashMap<>();
     private final Map<ClassLoader, Boolean> verdicts = new WeakHashMap<>();
@@ -29,15 +30,22 @@ final class LibraryCheck {
     LibraryCheck(List<Rule> rules, Consumer<String> onSkip) {
         this.rules = rules;
         this.onSkip = onSkip;
-        this.firstClassFile = rules.get(0).typeName().replace('.', '/') + ".class";
+        this.firstType = rules.get(0).typeName().replace('.', '/');
     }
 
     /**
-     * Whether the rules' library can be seen from a class loader at all: one resource lookup, without
-     * reading a class file, and the question asked for every class loader that loads anything.
+     * Whether the rules' library can be seen from a class loader at all, the question asked for every
+     * class loader that loads anything. Where the loader's parent sees it, the answer is yes without
+     * a lookup: frameworks make loaders by the hundred (one per generated class, say) whose parent
+     * holds the libraries. Otherwise one lookup of the first type's class file.
      */
     synchronized boolean visibleIn(ClassLoader loader) {
-        return visible.computeIfAbsent(loader, l -> ClassFiles.reader(l).getResource(firstClassFile) != null);
+        Boolean known = visible.get(loader);
+        if (known == null) {
+            known = loader != null && visibleIn(loader.getParent()) || ClassFiles.exists(loader, firstType);
+            visible.put(loader, known);
+        }
+        return known;
     }
 
     synchronized boolean appliesIn(ClassLoader loader) {

@@ -31,6 +31,11 @@ final class RuleIndex {
         }
     }
 
+    /**
+     * The class of the loaders that define only the accessors the JDK generates for reflection (up to
+     * Java 17), one loader each: no rule applies to those, and the hierarchy of each would be walked.
+     */
+    private static final String REFLECTION_LOADER = "jdk.internal.reflect.DelegatingClassLoader";
     /** Classes in java.* can only come from the JDK's own loaders: one memory for all class loaders. */
     private static final String JDK_ONLY = "java/";
 
@@ -98,8 +103,10 @@ final class RuleIndex {
             Boolean visible = anyVisible.get(loader);
             if (visible == null) {
                 visible = false;
-                for (LibraryCheck check : checks) {
-                    visible |= check.visibleIn(loader);
+                if (loader == null || !loader.getClass().getName().equals(REFLECTION_LOADER)) {
+                    for (LibraryCheck check : checks) {
+                        visible |= check.visibleIn(loader);
+                    }
                 }
                 anyVisible.put(loader, visible);
             }

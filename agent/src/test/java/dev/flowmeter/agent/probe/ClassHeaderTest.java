@@ -60,6 +60,20 @@ class ClassHeaderTest {
         assertTrue(Arrays.asList(header.interfaces).contains("java/lang/Comparable"));
     }
 
+    /** Names are ASCII nearly always, and decoded on a shorter path then; the rest as modified UTF-8. */
+    @Test
+    void readsNamesBeyondAscii() throws IOException {
+        ClassHeader header = ClassHeader.parse(classFile(Zähler.class));
+        assertEquals(internal(Größe.class), header.superName);
+        assertArrayEquals(new String[] {internal(Maß.class)}, header.interfaces);
+    }
+
+    static class Größe {}
+
+    interface Maß {}
+
+    static final class Zähler extends Größe implements Maß {}
+
     @Test
     void objectHasNoSuperclass() throws IOException {
         ClassHeader header = ClassHeader.parse(classFile(Object.class));
@@ -76,7 +90,7 @@ class ClassHeaderTest {
     }
 
     private static byte[] classFile(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+        try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
             return in.readAllBytes();
         }
     }
