@@ -62,14 +62,15 @@ final class RuleIndex {
         if (!anyVisibleIn(loader)) {
             return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
         }
-        Map<String, Set<String>> known = memory(internalName, loader);
+        Map<String, Set<String>> loaderMemory = memory(loader);
+        Map<String, Set<String>> known = memory(internalName, loaderMemory);
         Set<String> types = known.get(internalName);
         if (types == null) {
             ClassHeader header = ClassHeader.parse(classFile);
             if (header.synthetic) {
                 return null;
             }
-            types = ruleTypesAbove(internalName, header, loader, known);
+            types = ruleTypesAbove(internalName, header, loader, loaderMemory);
         }
         return applying(types, loader);
     }
@@ -80,7 +81,7 @@ final class RuleIndex {
         if (type.isSynthetic() || !anyVisibleIn(loader)) {
             return null;
         }
-        return applying(ruleTypesAbove(type, loader), loader);
+        return applying(ruleTypesAbove(type, memory(loader)), loader);
     }
 
     private List<Entry> applying(Set<String> types, ClassLoader loader) {
@@ -114,8 +115,9 @@ final class RuleIndex {
         }
     }
 
-    private Map<String, Set<String>> memory(String internalName, ClassLoader loader) {
-        if (loader == null || internalName.startsWith(JDK_ONLY)) {
+    /** What the types of a class loader lead to, by internal name; the JDK's memory for the bootstrap loader. */
+    private Map<String, Set<String>> memory(ClassLoader loader) {
+        if (loader == null) {
             return jdkAncestry;
         }
         synchronized (ancestry) {
@@ -123,60 +125,70 @@ final class RuleIndex {
         }
     }
 
+    private Map<String, Set<String>> memory(String internalName, Map<String, Set<String>> loaderMemory) {
+        return internalName.startsWith(JDK_ONLY) ? jdkAncestry : loaderMemory;
+    }
+
     /** The rule types among a type, its superclasses and all their interfaces. */
-    private Set<String> ruleTypesAbove(String name, ClassHeader header, ClassLoader loader, Map<String, Set<String>> known) {
-        Set<String> found = new HashSet<>();
-        if (byType.containsKey(name)) {
-            found.add(name);
-        }
+    private Set<String> ruleTypesAbove(String name, ClassHeader header, ClassLoader loader,
+            Map<String, Set<String>> loaderMemory) {
+        Set<String> found = byType.containsKey(name) ? Set.of(name) : Set.of();
         if (header.superName != null) {
-            found.addAll(ruleTypesAbove(header.superName, loader));
+            found = union(found, ruleTypesAbove(header.superName, loader, loaderMemory));
         }
         for (String implemented : header.interfaces) {
-            found.addAll(ruleTypesAbove(implemented, loader));
+            found = union(found, ruleTypesAbove(implemented, loader, loaderMemory));
         }
-        return remember(name, found, known);
+        return remember(name, found, memory(name, loaderMemory));
     }
 
     /** The same for a supertype named in a class file, read through the class loader that will load it. */
-    private Set<String> ruleTypesAbove(String name, ClassLoader loader) {
-        Map<String, Set<String>> known = memory(name, loader);
-        Set<String> remembered = known.get(name);
+    private Set<String> ruleTypesAbove(String name, ClassLoader loader, Map<String, Set<String>> loaderMemory) {
+        Set<String> remembered = memory(name, loaderMemory).get(name);
         if (remembered != null) {
             return remembered;
         }
         ClassHeader header = ClassFiles.header(loader, name);
         if (header != null) {
-            return ruleTypesAbove(name, header, loader, known);
+            return ruleTypesAbove(name, header, loader, loaderMemory);
         }
         // missing or unreadable: the rest of the hierarchy still counts
-        return remember(name, byType.containsKey(name) ? Set.of(name) : Set.of(), known);
+        return remember(name, byType.containsKey(name) ? Set.of(name) : Set.of(), memory(name, loaderMemory));
     }
 
     /** The same for a loaded class, from the JVM's own view of its hierarchy. */
-    private Set<String> ruleTypesAbove(Class<?> type, ClassLoader loader) {
+    private Set<String> ruleTypesAbove(Class<?> type, Map<String, Set<String>> loaderMemory) {
         String name = type.getName().replace('.', '/');
-        Map<String, Set<String>> known = memory(name, loader);
+        Map<String, Set<String>> known = memory(name, loaderMemory);
         Set<String> remembered = known.get(name);
         if (remembered != null) {
             return remembered;
         }
-        Set<String> found = new HashSet<>();
-        if (byType.containsKey(name)) {
-            found.add(name);
-        }
+        Set<String> found = byType.containsKey(name) ? Set.of(name) : Set.of();
         if (type.getSuperclass() != null) {
-            found.addAll(ruleTypesAbove(type.getSuperclass(), loader));
+            found = union(found, ruleTypesAbove(type.getSuperclass(), loaderMemory));
         }
         for (Class<?> implemented : type.getInterfaces()) {
-            found.addAll(ruleTypesAbove(implemented, loader));
+            found = union(found, ruleTypesAbove(implemented, loaderMemory));
         }
         return remember(name, found, known);
     }
 
+    /** Both sets of rule types: one of them as it is where it holds the other, as nearly always (both empty). */
+    private static Set<String> union(Set<String> some, Set<String> more) {
+        if (some.containsAll(more)) {
+            return some;
+        }
+        if (more.containsAll(some)) {
+            return more;
+        }
+        Set<String> both = new HashSet<>(some);
+        both.addAll(more);
+        return Set.copyOf(both);
+    }
+
     private static Set<String> remember(String name, Set<String> found, Map<String, Set<String>> known) {
-        Set<String> result = found.isEmpty() ? Set.of() : Set.copyOf(found);
-        known.put(name, result);
-        return result;
+        known.put(name, found);
+        return found;
     }
 }
