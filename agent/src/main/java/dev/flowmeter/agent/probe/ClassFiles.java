@@ -14,7 +14,7 @@ import java.nio.file.Path;
 final class ClassFiles {
 
     /** Classes in java.* can only come from the JDK's own loaders, whichever loader names them. */
-    private static final String JDK_ONLY = "java/";
+    static final String JDK_ONLY = "java/";
     private static final JdkClassFiles JDK = new JdkClassFiles();
     /** The system class loader's class path, read directly; null when that loader is not the JDK's own. */
     private static final ClassPath SYSTEM_CLASS_PATH = ClassPath.ofSystemLoader();
@@ -45,28 +45,29 @@ final class ClassFiles {
 
     /** The class file of a type by internal name, or null where the loader has none. */
     static byte[] read(ClassLoader loader, String internalName) {
-        if (loader == null || loader == ClassLoader.getPlatformClassLoader() || internalName.startsWith(JDK_ONLY)) {
+        byte[] found = readDirectly(loader, internalName);
+        return found != null ? found : throughLoader(loader, internalName);
+    }
+
+    /** Whether a loader has the class file of a type by internal name: a lookup, where it cannot be read directly. */
+    static boolean exists(ClassLoader loader, String internalName) {
+        return readDirectly(loader, internalName) != null || reader(loader).getResource(internalName + ".class") != null;
+    }
+
+    /**
+     * The class file from the JDK's module readers or the system class loader's class path, without
+     * a URL; null where neither holds it for this loader, and the loader itself is to be asked.
+     */
+    private static byte[] readDirectly(ClassLoader loader, String internalName) {
+        boolean jdkType = internalName.startsWith(JDK_ONLY);
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader() || jdkType) {
             byte[] found = JDK.read(internalName);
             if (found != null) {
                 return found;
             }
         }
-        if (SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader() && !internalName.startsWith(JDK_ONLY)) {
-            byte[] found = SYSTEM_CLASS_PATH.read(internalName + ".class");
-            if (found != null) {
-                return found;
-            }
-        }
-        return throughLoader(loader, internalName);
-    }
-
-    /** Whether a loader has the class file of a type by internal name; read only where that needs no URL. */
-    static boolean exists(ClassLoader loader, String internalName) {
-        if (loader == null || loader == ClassLoader.getPlatformClassLoader() || internalName.startsWith(JDK_ONLY)
-                || SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader()) {
-            return read(loader, internalName) != null;
-        }
-        return loader.getResource(internalName + ".class") != null;
+        return SYSTEM_CLASS_PATH != null && loader == ClassLoader.getSystemClassLoader() && !jdkType
+                ? SYSTEM_CLASS_PATH.read(internalName + ".class") : null;
     }
 
     private static byte[] throughLoader(ClassLoader loader, String internalName) {

@@ -36,9 +36,6 @@ final class RuleIndex {
      * Java 17), one loader each: no rule applies to those, and the hierarchy of each would be walked.
      */
     private static final String REFLECTION_LOADER = "jdk.internal.reflect.DelegatingClassLoader";
-    /** Classes in java.* can only come from the JDK's own loaders: one memory for all class loaders. */
-    private static final String JDK_ONLY = "java/";
-
     /** By internal type name (with slashes). */
     private final Map<String, List<Entry>> byType = new HashMap<>();
     private final List<Entry> entries = new ArrayList<>();
@@ -126,13 +123,14 @@ final class RuleIndex {
     }
 
     private Map<String, Set<String>> memory(String internalName, Map<String, Set<String>> loaderMemory) {
-        return internalName.startsWith(JDK_ONLY) ? jdkAncestry : loaderMemory;
+        // java.* types come from the JDK's loaders whichever loader names them: one memory for all
+        return internalName.startsWith(ClassFiles.JDK_ONLY) ? jdkAncestry : loaderMemory;
     }
 
     /** The rule types among a type, its superclasses and all their interfaces. */
     private Set<String> ruleTypesAbove(String name, ClassHeader header, ClassLoader loader,
             Map<String, Set<String>> loaderMemory) {
-        Set<String> found = byType.containsKey(name) ? Set.of(name) : Set.of();
+        Set<String> found = itself(name);
         if (header.superName != null) {
             found = union(found, ruleTypesAbove(header.superName, loader, loaderMemory));
         }
@@ -153,7 +151,7 @@ final class RuleIndex {
             return ruleTypesAbove(name, header, loader, loaderMemory);
         }
         // missing or unreadable: the rest of the hierarchy still counts
-        return remember(name, byType.containsKey(name) ? Set.of(name) : Set.of(), memory(name, loaderMemory));
+        return remember(name, itself(name), memory(name, loaderMemory));
     }
 
     /** The same for a loaded class, from the JVM's own view of its hierarchy. */
@@ -164,7 +162,7 @@ final class RuleIndex {
         if (remembered != null) {
             return remembered;
         }
-        Set<String> found = byType.containsKey(name) ? Set.of(name) : Set.of();
+        Set<String> found = itself(name);
         if (type.getSuperclass() != null) {
             found = union(found, ruleTypesAbove(type.getSuperclass(), loaderMemory));
         }
@@ -172,6 +170,11 @@ final class RuleIndex {
             found = union(found, ruleTypesAbove(implemented, loaderMemory));
         }
         return remember(name, found, known);
+    }
+
+    /** The type itself, as a set of rule types: empty unless a rule names it. */
+    private Set<String> itself(String name) {
+        return byType.containsKey(name) ? Set.of(name) : Set.of();
     }
 
     /** Both sets of rule types: one of them as it is where it holds the other, as nearly always (both empty). */
