@@ -75,7 +75,10 @@ public final class Suite {
     static final int HTTP_CYCLES = 120;
     /** Forks per JMH configuration: how the JIT compiles the same code can differ from one JVM to the next. */
     static final int JMH_FORKS = 2;
-    /** Runs of test-app without an agent and with Flowmeter, in pairs; and with OpenTelemetry's, seconds each. */
+    /**
+     * Pairs of test-app runs without an agent and with Flowmeter; the OpenTelemetry agent, seconds
+     * away from its target's edge, runs in the first few pairs only.
+     */
     static final int STARTUP_RUNS = 15;
     static final int STARTUP_OTEL_RUNS = 5;
     static final int STARTUP_ENDPOINT_RUNS = 5;
