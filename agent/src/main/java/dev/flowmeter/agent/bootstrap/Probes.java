@@ -35,13 +35,11 @@ public final class Probes {
     }
 
     /**
-     * A constructor of {@code type} has built {@code self}: reported only by the constructor of the
-     * object's own class, so that an object built through its superclasses' constructors counts once.
+     * A constructor has built {@code self}, as far as its class goes: the agent weaves one class in
+     * each line of superclasses, so that every object is reported once.
      */
-    public static void constructed(int id, Object self, Class<?> type) {
-        if (self.getClass() == type) {
-            exit(id, 0L, self, null, null, null);
-        }
+    public static void constructed(int id, Object self) {
+        exit(id, 0L, self, null, null, null);
     }
 
     @OutOfLine

@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a class file says it extends and implements, read straight from its bytes: the constant pool
- * is skipped through, and only the names of the class's supertypes are decoded. Every class the JVM
- * loads passes through here, so it must cost far less than a full class-file parser, which the
- * agent runs only on the few classes that a rule applies to.
+ * What a class file says it extends and implements, and whether it declares methods of given names,
+ * read straight from its bytes: the constant pool is skipped through, and only the names of the
+ * class's supertypes are decoded. Every class the JVM loads passes through here, so it must cost far
+ * less than a full class-file parser, which the agent runs only on the few classes that a rule
+ * applies to.
  */
 final class ClassHeader {
 
@@ -22,16 +23,28 @@ final class ClassHeader {
     final String[] interfaces;
     final boolean isInterface;
     final boolean synthetic;
+    /** The {@link MethodNames} kinds of the methods it declares, as bits; {@link MethodNames#NONE} when none were asked about. */
+    final int declared;
 
-    private ClassHeader(String superName, String[] interfaces, int access) {
+    private ClassHeader(String superName, String[] interfaces, int access, int declared) {
         this.superName = superName;
         this.interfaces = interfaces;
         this.isInterface = (access & INTERFACE) != 0;
         this.synthetic = (access & SYNTHETIC) != 0;
+        this.declared = declared;
     }
 
     /** @throws IllegalArgumentException if the bytes are not a class file the agent can read */
     static ClassHeader parse(byte[] classFile) {
+        return parse(classFile, null);
+    }
+
+    /**
+     * The same, with which of {@code methodNames} the class declares.
+     *
+     * @throws IllegalArgumentException if the bytes are not a class file the agent can read
+     */
+    static ClassHeader parse(byte[] classFile, MethodNames methodNames) {
         try {
             if (u4(classFile, 0) != MAGIC) {
                 throw new IllegalArgumentException("not a class file");
@@ -53,10 +66,45 @@ final class ClassHeader {
             for (int i = 0; i < interfaces.length; i++) {
                 interfaces[i] = className(classFile, entries, u2(classFile, at + 8 + 2 * i));
             }
-            return new ClassHeader(superIndex == 0 ? null : className(classFile, entries, superIndex), interfaces, access);
+            int declared = methodNames == null ? MethodNames.NONE
+                    : declared(classFile, entries, skipMembers(classFile, at + 8 + 2 * interfaces.length), methodNames);
+            return new ClassHeader(superIndex == 0 ? null : className(classFile, entries, superIndex), interfaces, access,
+                    declared);
         } catch (ArrayIndexOutOfBoundsException | IOException truncated) {
             throw new IllegalArgumentException("truncated class file", truncated);
         }
+    }
+
+    /** The offset after a table of fields or methods: each has six bytes, then attributes of stated lengths. */
+    private static int skipMembers(byte[] classFile, int at) {
+        int count = u2(classFile, at);
+        at += 2;
+        for (int member = 0; member < count; member++) {
+            at = skipAttributes(classFile, at + 6);
+        }
+        return at;
+    }
+
+    private static int skipAttributes(byte[] classFile, int at) {
+        int count = u2(classFile, at);
+        at += 2;
+        for (int attribute = 0; attribute < count; attribute++) {
+            at += 6 + u4(classFile, at + 2);
+        }
+        return at;
+    }
+
+    /** The kinds of the methods in the table at {@code at}, each known by its name's bytes, none decoded. */
+    private static int declared(byte[] classFile, int[] entries, int at, MethodNames methodNames) {
+        int declared = MethodNames.NONE;
+        int count = u2(classFile, at);
+        at += 2;
+        for (int method = 0; method < count; method++) {
+            int name = entries[u2(classFile, at + 2)];
+            declared |= methodNames.kindOf(classFile, name + 3, u2(classFile, name + 1));
+            at = skipAttributes(classFile, at + 6);
+        }
+        return declared;
     }
 
     private static int entrySize(int tag, byte[] classFile, int at) {

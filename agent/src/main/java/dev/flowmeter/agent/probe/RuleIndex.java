@@ -15,6 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * checked against its whole hierarchy: the hierarchy is walked once for all rules, from the class
  * file's own header (see {@link ClassHeader}), and what each supertype leads to is remembered per
  * class loader, so that a supertype's class file is read once, not once per subclass.
+ *
+ * <p>Only a class that declares a method some rule names can be woven, and nearly every class
+ * declares none: its hierarchy is not walked at all. Every class declares constructors, though. A
+ * rule on constructors reports each object once, from the constructor of the topmost class of its
+ * type in the object's line of superclasses: the type itself where it is a class, so that no
+ * hierarchy is walked for constructors unless such a rule names an interface.
  */
 final class RuleIndex {
 
@@ -40,14 +46,28 @@ final class RuleIndex {
     private final Map<String, List<Entry>> byType = new HashMap<>();
     private final List<Entry> entries = new ArrayList<>();
     private final Set<LibraryCheck> checks = new LinkedHashSet<>();
+    private final MethodNames methodNames = new MethodNames();
+    private final List<Entry> constructorRules = new ArrayList<>();
+    /** By internal name: whether a type that rules on constructors name is an interface, once read. */
+    private final Map<String, Boolean> interfaces = new HashMap<>();
+    /** By class loader: whether a rule on constructors names an interface that the loader sees. */
+    private final Map<ClassLoader, Boolean> interfaceConstructors = new WeakHashMap<>();
     private final Map<ClassLoader, Map<String, Set<String>>> ancestry = new WeakHashMap<>();
     private final Map<String, Set<String>> jdkAncestry = new ConcurrentHashMap<>();
     private final Map<ClassLoader, Boolean> anyVisible = new WeakHashMap<>();
 
-    void add(Entry rule) {
-        byType.computeIfAbsent(rule.state.rule().typeName().replace('.', '/'), name -> new ArrayList<>()).add(rule);
-        entries.add(rule);
-        checks.add(rule.check);
+    void add(Entry entry) {
+        Rule rule = entry.state.rule();
+        String type = rule.typeName().replace('.', '/');
+        byType.computeIfAbsent(type, name -> new ArrayList<>()).add(entry);
+        entries.add(entry);
+        checks.add(entry.check);
+        if (rule.onConstructors()) {
+            methodNames.addConstructors();
+            constructorRules.add(entry);
+        } else {
+            methodNames.add(rule.methodName());
+        }
     }
 
     List<Entry> entries() {
@@ -59,17 +79,20 @@ final class RuleIndex {
         if (!anyVisibleIn(loader)) {
             return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
         }
+        ClassHeader header = ClassHeader.parse(classFile, methodNames);
+        if (header.synthetic || header.declared == MethodNames.NONE) {
+            return null;
+        }
+        if (header.declared == MethodNames.CONSTRUCTOR && !interfaceConstructors(loader)) {
+            return applying(itself(internalName), Set.of(), loader);
+        }
         Map<String, Set<String>> loaderMemory = memory(loader);
-        Map<String, Set<String>> known = memory(internalName, loaderMemory);
-        Set<String> types = known.get(internalName);
+        Set<String> types = memory(internalName, loaderMemory).get(internalName);
         if (types == null) {
-            ClassHeader header = ClassHeader.parse(classFile);
-            if (header.synthetic) {
-                return null;
-            }
             types = ruleTypesAbove(internalName, header, loader, loaderMemory);
         }
-        return applying(types, loader);
+        return applying(types, header.superName == null ? Set.of() : ruleTypesAbove(header.superName, loader, loaderMemory),
+                loader);
     }
 
     /** The rules for a class already loaded; null when there are none. */
@@ -78,14 +101,20 @@ final class RuleIndex {
         if (type.isSynthetic() || !anyVisibleIn(loader)) {
             return null;
         }
-        return applying(ruleTypesAbove(type, memory(loader)), loader);
+        Map<String, Set<String>> loaderMemory = memory(loader);
+        return applying(ruleTypesAbove(type, loaderMemory),
+                type.getSuperclass() == null ? Set.of() : ruleTypesAbove(type.getSuperclass(), loaderMemory), loader);
     }
 
-    private List<Entry> applying(Set<String> types, ClassLoader loader) {
+    /**
+     * The rules of the types above a class whose library is in its loader; a rule on constructors only
+     * where its type is not above the class's superclass, so that it weaves one class in each line.
+     */
+    private List<Entry> applying(Set<String> types, Set<String> aboveSuperclass, ClassLoader loader) {
         List<Entry> found = null;
         for (String name : types) {
             for (Entry rule : byType.get(name)) {
-                if (rule.check.appliesIn(loader)) {
+                if ((!rule.state.rule().onConstructors() || !aboveSuperclass.contains(name)) && rule.check.appliesIn(loader)) {
                     if (found == null) {
                         found = new ArrayList<>(2);
                     }
@@ -109,6 +138,37 @@ final class RuleIndex {
                 anyVisible.put(loader, visible);
             }
             return visible;
+        }
+    }
+
+    /**
+     * Whether a rule on constructors names an interface in a loader where its library is: then a class
+     * that declares only constructors may be the first of its line to implement it. Whether a type is
+     * an interface is read once, from the first loader that sees it: a library whose copies in two
+     * loaders disagree on that is not one the agent knows.
+     */
+    private boolean interfaceConstructors(ClassLoader loader) {
+        synchronized (interfaceConstructors) {
+            Boolean known = interfaceConstructors.get(loader);
+            if (known == null) {
+                known = false;
+                for (Entry rule : constructorRules) {
+                    if (rule.check.visibleIn(loader)) {
+                        String type = rule.state.rule().typeName().replace('.', '/');
+                        Boolean isInterface = interfaces.get(type);
+                        if (isInterface == null) {
+                            ClassHeader header = ClassFiles.header(loader, type);
+                            isInterface = header != null && header.isInterface;
+                            if (header != null) {
+                                interfaces.put(type, isInterface);
+                            }
+                        }
+                        known |= isInterface;
+                    }
+                }
+                interfaceConstructors.put(loader, known);
+            }
+            return known;
         }
     }
 

@@ -30,8 +30,6 @@ final class Weaver {
 
     private static final String PROBES = Type.getInternalName(Probes.class);
     private static final String OBJECT = "java/lang/Object";
-    /** The first class file version with class constants, which a constructor call needs. */
-    private static final int JAVA_5 = 49;
     /** The first with stack map frames. */
     private static final int JAVA_6 = 50;
 
@@ -53,8 +51,7 @@ final class Weaver {
                 }
                 List<RuleIndex.Entry> applying = new ArrayList<>(1);
                 for (RuleIndex.Entry rule : rules) {
-                    if (matches(rule.state.rule(), name, descriptor)
-                            && !(rule.state.rule().onConstructors() && version < JAVA_5)) {
+                    if (matches(rule.state.rule(), name, descriptor)) {
                         rule.state.matched(className.replace('/', '.') + "#" + name + descriptor);
                         applying.add(rule);
                     }
@@ -356,8 +353,10 @@ final class Weaver {
     }
 
     /**
-     * A constructor rule's call, before each return, once the object is built; not in a constructor
-     * that delegates to another of its class with {@code this(...)}, which reports the object itself.
+     * A constructor rule's call, before each return, once the class has built its part of the object
+     * (a subclass's constructor may not have run yet: a gauge reads the object when scraped); not in a
+     * constructor that delegates to another of its class with {@code this(...)}, which reports the
+     * object itself.
      */
     private static final class ConstructorCall extends MethodVisitor {
         private final int probeId;
@@ -397,9 +396,7 @@ final class Weaver {
             if (opcode == Opcodes.RETURN && !delegates) {
                 push(mv, probeId);
                 super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitLdcInsn(Type.getObjectType(className));
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "constructed",
-                        "(ILjava/lang/Object;Ljava/lang/Class;)V", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "constructed", "(ILjava/lang/Object;)V", false);
             }
             super.visitInsn(opcode);
         }

@@ -40,16 +40,44 @@ class ClassHeaderTest {
             } catch (ClassNotFoundException | LinkageError unloadable) {
                 continue;
             }
-            ClassHeader header = ClassHeader.parse(Files.readAllBytes(file));
+            ClassHeader header = ClassHeader.parse(Files.readAllBytes(file), ASKED);
             Class<?> superclass = type.isInterface() ? Object.class : type.getSuperclass();
             assertEquals(superclass == null ? null : internal(superclass), header.superName, name);
             assertArrayEquals(Arrays.stream(type.getInterfaces()).map(ClassHeaderTest::internal).toArray(),
                     header.interfaces, name);
             assertEquals(type.isSynthetic(), header.synthetic, name);
             assertEquals(type.isInterface(), header.isInterface, name);
+            assertEquals(declared(type), header.declared, name);
             compared++;
         }
         assertTrue(compared > 1000, "compared " + compared);
+    }
+
+    /** Common names, so that many classes declare them and many do not; and constructors. */
+    private static final MethodNames ASKED = new MethodNames();
+
+    static {
+        ASKED.add("run");
+        ASKED.add("close");
+        ASKED.add("compareTo");
+        ASKED.addConstructors();
+    }
+
+    /** What the JVM says a class declares of {@link #ASKED}: its methods (bridges and synthetic ones too), its constructors. */
+    private static int declared(Class<?> type) {
+        int declared = type.getDeclaredConstructors().length > 0 ? MethodNames.CONSTRUCTOR : MethodNames.NONE;
+        for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+            if (List.of("run", "close", "compareTo").contains(method.getName())) {
+                declared |= MethodNames.METHOD;
+            }
+        }
+        return declared;
+    }
+
+    @Test
+    void asksAboutNoMethodsUnlessGivenNames() throws IOException {
+        assertEquals(MethodNames.NONE, ClassHeader.parse(classFile(Thread.class)).declared);
+        assertEquals(MethodNames.METHOD | MethodNames.CONSTRUCTOR, ClassHeader.parse(classFile(Thread.class), ASKED).declared);
     }
 
     @Test
