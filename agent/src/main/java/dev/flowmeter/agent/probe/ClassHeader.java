@@ -22,7 +22,6 @@ final class ClassHeader {
     final String superName;
     final String[] interfaces;
     final boolean isInterface;
-    final boolean synthetic;
     /** The {@link MethodNames} kinds of the methods it declares, as bits; {@link MethodNames#NONE} when none were asked about. */
     final int declared;
 
@@ -30,7 +29,6 @@ final class ClassHeader {
         this.superName = superName;
         this.interfaces = interfaces;
         this.isInterface = (access & INTERFACE) != 0;
-        this.synthetic = (access & SYNTHETIC) != 0;
         this.declared = declared;
     }
 
@@ -40,39 +38,67 @@ final class ClassHeader {
     }
 
     /**
-     * The same, with which of {@code methodNames} the class declares.
+     * The header of a class that declares one of {@code methodNames}, with which kinds it declares;
+     * null for a class that declares none, or that the compiler made (synthetic), without a name
+     * decoded.
      *
      * @throws IllegalArgumentException if the bytes are not a class file the agent can read
      */
-    static ClassHeader parse(byte[] classFile, MethodNames methodNames) {
+    static ClassHeader ifDeclaring(byte[] classFile, MethodNames methodNames) {
+        return parse(classFile, methodNames);
+    }
+
+    private static ClassHeader parse(byte[] classFile, MethodNames methodNames) {
         try {
             if (u4(classFile, 0) != MAGIC) {
                 throw new IllegalArgumentException("not a class file");
             }
-            int count = u2(classFile, 8);
-            int[] entries = new int[count];
-            int at = 10;
-            for (int index = 1; index < count; index++) {
-                entries[index] = at;
-                int tag = classFile[at];
-                at += 1 + entrySize(tag, classFile, at + 1);
-                if (tag == 5 || tag == 6) {
-                    index++; // a long or a double takes two slots
+            int[] entries = constantPool(classFile);
+            int at = entries[0];
+            int access = u2(classFile, at);
+            int interfaceCount = u2(classFile, at + 6);
+            int declared = MethodNames.NONE;
+            if (methodNames != null) {
+                if ((access & SYNTHETIC) != 0) {
+                    return null;
+                }
+                declared = declared(classFile, entries, skipMembers(classFile, at + 8 + 2 * interfaceCount), methodNames);
+                if (declared == MethodNames.NONE) {
+                    return null;
                 }
             }
-            int access = u2(classFile, at);
             int superIndex = u2(classFile, at + 4);
-            String[] interfaces = new String[u2(classFile, at + 6)];
+            String[] interfaces = new String[interfaceCount];
             for (int i = 0; i < interfaces.length; i++) {
                 interfaces[i] = className(classFile, entries, u2(classFile, at + 8 + 2 * i));
             }
-            int declared = methodNames == null ? MethodNames.NONE
-                    : declared(classFile, entries, skipMembers(classFile, at + 8 + 2 * interfaces.length), methodNames);
             return new ClassHeader(superIndex == 0 ? null : className(classFile, entries, superIndex), interfaces, access,
                     declared);
         } catch (ArrayIndexOutOfBoundsException | IOException truncated) {
             throw new IllegalArgumentException("truncated class file", truncated);
         }
+    }
+
+    /**
+     * The offset of each constant pool entry, by index; at index 0, which names no entry, the offset
+     * just past the pool. The loops over every class's pool and members are methods of their own,
+     * small, which the JIT compiles quickly, while the per-class code around them is not hot enough
+     * to compile with the optimizing compiler at all.
+     */
+    private static int[] constantPool(byte[] classFile) {
+        int count = u2(classFile, 8);
+        int[] entries = new int[count];
+        int at = 10;
+        for (int index = 1; index < count; index++) {
+            entries[index] = at;
+            int tag = classFile[at];
+            at += 1 + entrySize(tag, classFile, at + 1);
+            if (tag == 5 || tag == 6) {
+                index++; // a long or a double takes two slots
+            }
+        }
+        entries[0] = at;
+        return entries;
     }
 
     /** The offset after a table of fields or methods: each has six bytes, then attributes of stated lengths. */

@@ -79,8 +79,8 @@ final class RuleIndex {
         if (!anyVisibleIn(loader)) {
             return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
         }
-        ClassHeader header = ClassHeader.parse(classFile, methodNames);
-        if (header.synthetic || header.declared == MethodNames.NONE) {
+        ClassHeader header = ClassHeader.ifDeclaring(classFile, methodNames);
+        if (header == null) {
             return null;
         }
         if (header.declared == MethodNames.CONSTRUCTOR && !interfaceConstructors(loader)) {
