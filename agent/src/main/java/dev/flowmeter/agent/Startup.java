@@ -40,9 +40,13 @@ final class Startup {
         try {
             List<String> builtIn = BuiltIn.names();
             // The bundled rules files need nothing from the configuration: they are read on a thread
-            // of their own while this one reads the configuration, which shortens the JVM's start on
-            // two cores. The application's main has not started yet.
-            bundled = inBackground("flowmeter-rules", () -> BuiltIn.load(builtIn, parser));
+            // of their own while this one reads the configuration and prepares the user's rules,
+            // which shortens the JVM's start on two cores. The application's main has not started yet.
+            bundled = inBackground("flowmeter-rules", () -> {
+                List<Instrumentation> read = BuiltIn.load(builtIn, parser);
+                Installer.prepareReading();
+                return read;
+            });
             Set<String> names = new LinkedHashSet<>(builtIn);
             names.add(Instrumentation.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
@@ -62,9 +66,18 @@ final class Startup {
         if (config.jvm()) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
         }
-        List<Instrumentation> instrumentations;
+        Installer installer = new Installer(metrics);
+        List<InstrumentationState> disabled = new ArrayList<>();
+        // The user's rules first, whose probes are made at once, while the bundled rules are still read.
+        Instrumentation userRules = parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules());
+        boolean userRulesEnabled = add(userRules, config, installer, disabled);
+        List<String> enabledNames = new ArrayList<>();
         try {
-            instrumentations = new ArrayList<>(await(bundled));
+            for (Instrumentation instrumentation : await(bundled)) {
+                if (add(instrumentation, config, installer, disabled)) {
+                    enabledNames.add(instrumentation.name());
+                }
+            }
         } catch (ConfigException invalid) {
             stop(server);
             inactive(invalid.getMessage() + ".");
@@ -74,22 +87,9 @@ final class Startup {
             inactive("the agent's bundled instrumentations cannot be read (" + unreadable + "); the agent jar is damaged.");
             return;
         }
-        instrumentations.add(parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules()));
-
-        List<Instrumentation> enabled = new ArrayList<>();
-        List<String> enabledNames = new ArrayList<>();
-        List<InstrumentationState> disabled = new ArrayList<>();
-        for (Instrumentation instrumentation : instrumentations) {
-            if (config.isDisabled(instrumentation.name())) {
-                disabled.add(InstrumentationState.disabled(instrumentation));
-            } else if (!instrumentation.rules().isEmpty() || !instrumentation.problems().isEmpty()) {
-                enabled.add(instrumentation);
-                enabledNames.add(instrumentation.name().equals(Instrumentation.USER_RULES)
-                        ? instrumentation.rules().size() + " rules of " + config.values().get(Setting.CONFIG)
-                        : instrumentation.name());
-            }
+        if (userRulesEnabled) {
+            enabledNames.add(userRules.rules().size() + " rules of " + config.values().get(Setting.CONFIG));
         }
-        Installer installer = Installer.prepare(metrics, enabled);
 
         List<String> outputs = new ArrayList<>();
         try {
@@ -122,6 +122,20 @@ final class Startup {
         System.setProperty(Cli.URL_PROPERTY, serving);
         System.err.println("flowmeter " + version + ": " + serving
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
+    }
+
+    /** Adds an instrumentation to the installer unless it is disabled or empty; whether it did. */
+    private static boolean add(Instrumentation instrumentation, AgentConfig config, Installer installer,
+            List<InstrumentationState> disabled) {
+        if (config.isDisabled(instrumentation.name())) {
+            disabled.add(InstrumentationState.disabled(instrumentation));
+            return false;
+        }
+        if (instrumentation.rules().isEmpty() && instrumentation.problems().isEmpty()) {
+            return false;
+        }
+        installer.add(instrumentation);
+        return true;
     }
 
     private static <T> FutureTask<T> inBackground(String name, Callable<T> work) {

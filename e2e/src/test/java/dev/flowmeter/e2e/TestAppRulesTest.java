@@ -9,6 +9,7 @@ import dev.flowmeter.testkit.InstrumentedJvm;
 import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,17 @@ class TestAppRulesTest {
         assertTrue(failed > 0, "the load must fail some workflows");
         assertEquals(0, scrape.sum("flowmeter_workflows_unpaired_total", Map.of()));
         assertEquals(0, scrape.sum("flowmeter_advice_errors_total", Map.of()), scrape.text());
+    }
+
+    /** A rule's probe, and its metrics, are made when the rule is first woven: none for a library test-app lacks. */
+    @Test
+    @Order(1)
+    void onlyTheRulesOfLibrariesPresentHaveProbes() throws Exception {
+        Scrape scrape = run.jvm().scrape();
+        assertEquals(1, scrape.matching(sample -> sample.name().equals("flowmeter_advice_errors_total")
+                && "conductor.task_poll".equals(sample.labels().get("rule"))).size(), scrape.text());
+        assertEquals(List.of(), scrape.matching(sample -> sample.labels().getOrDefault("rule", "").startsWith("quartz.")),
+                scrape.text());
     }
 
     @Test

@@ -19,6 +19,8 @@ final class ClassFiles {
     /** The system class loader's class path, read directly; null when that loader is not the JDK's own. */
     private static final ClassPath SYSTEM_CLASS_PATH = ClassPath.ofSystemLoader();
 
+    private static boolean readersLoaded;
+
     private ClassFiles() {}
 
     /**
@@ -30,7 +32,11 @@ final class ClassFiles {
      * would need the very class that is loading: a ClassCircularityError, which the JVM keeps, and
      * the JDK's reading of its own resources broken for the application too.
      */
-    static void loadReaders() {
+    static synchronized void loadReaders() {
+        if (readersLoaded) {
+            return;
+        }
+        readersLoaded = true;
         throughLoader(null, "java/lang/Object");
         JDK.read("java/lang/Object");
         throughLoader(ClassFiles.class.getClassLoader(), ClassFiles.class.getName().replace('.', '/'));

@@ -4,6 +4,8 @@ import dev.flowmeter.agent.bootstrap.Probes;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,12 +68,31 @@ final class ClassFilter implements ClassFileTransformer {
         }
     }
 
-    /** Instruments the classes that were loaded before the agent: those of the JDK, or all of them on attach. */
+    /**
+     * Instruments the classes that were loaded before the agent: those of the JDK, or all of them on
+     * attach. A loaded class's supertypes are loaded too, so only the subtypes of the rules' types
+     * among the loaded classes can need it, and when the agent starts with the JVM there are nearly
+     * never any: the rest are not looked at.
+     */
     void retransformLoaded() {
-        for (Class<?> type : jvm.getAllLoadedClasses()) {
+        Class<?>[] loaded = jvm.getAllLoadedClasses();
+        Set<String> ruleTypes = new HashSet<>();
+        for (RuleIndex.Entry rule : index.entries()) {
+            ruleTypes.add(rule.state.rule().typeName());
+        }
+        List<Class<?>> loadedRuleTypes = new ArrayList<>();
+        for (Class<?> type : loaded) {
+            if (ruleTypes.contains(type.getName())) {
+                loadedRuleTypes.add(type);
+            }
+        }
+        if (loadedRuleTypes.isEmpty()) {
+            return;
+        }
+        for (Class<?> type : loaded) {
             try {
-                if (jvm.isModifiableClass(type) && !type.getName().startsWith("dev.flowmeter.agent.")
-                        && index.applicable(type) != null) {
+                if (isSubtypeOfAny(type, loadedRuleTypes) && jvm.isModifiableClass(type)
+                        && !type.getName().startsWith("dev.flowmeter.agent.") && index.applicable(type) != null) {
                     jvm.retransformClasses(type);
                 }
             } catch (Throwable refused) {
@@ -79,5 +100,14 @@ final class ClassFilter implements ClassFileTransformer {
                         + ", which runs uninstrumented: " + refused);
             }
         }
+    }
+
+    private static boolean isSubtypeOfAny(Class<?> type, List<Class<?>> supertypes) {
+        for (Class<?> supertype : supertypes) {
+            if (supertype.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,5 +1,7 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.bootstrap.Probe;
+import dev.flowmeter.agent.bootstrap.Probes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Which rules apply to a class. A rule applies to its type and every subtype, so a class must be
@@ -26,14 +29,38 @@ final class RuleIndex {
 
     /** A rule ready to apply: its state, where its library is, and the probe its advice calls. */
     static final class Entry {
+        private static final int NOT_MADE = -2;
+        static final int SKIPPED = -1;
+
         final RuleState state;
         final LibraryCheck check;
-        final int probeId;
+        private final Supplier<Probe> probe;
+        private int probeId = NOT_MADE;
 
-        Entry(RuleState state, LibraryCheck check, int probeId) {
+        Entry(RuleState state, LibraryCheck check, Supplier<Probe> probe) {
             this.state = state;
             this.check = check;
-            this.probeId = probeId;
+            this.probe = probe;
+        }
+
+        /**
+         * The id of the rule's probe, which is made and registered the first time it is asked for:
+         * rules whose classes never load, those of the libraries an application does not have, cost
+         * no probe and no metric family. {@link #SKIPPED} where it cannot be made: the rule is then
+         * skipped, and says why.
+         */
+        synchronized int probeId() {
+            if (probeId == NOT_MADE) {
+                try {
+                    probeId = Probes.register(probe.get());
+                } catch (RuntimeException invalid) {
+                    probeId = SKIPPED;
+                    state.skip(invalid.getMessage());
+                    System.err.println("flowmeter: rule " + state.rule().name() + " skipped: " + invalid.getMessage()
+                            + "; the other rules apply.");
+                }
+            }
+            return probeId;
         }
     }
 

@@ -51,7 +51,7 @@ final class Weaver {
                 }
                 List<RuleIndex.Entry> applying = new ArrayList<>(1);
                 for (RuleIndex.Entry rule : rules) {
-                    if (matches(rule.state.rule(), name, descriptor)) {
+                    if (matches(rule.state.rule(), name, descriptor) && rule.probeId() != RuleIndex.Entry.SKIPPED) {
                         rule.state.matched(className.replace('/', '.') + "#" + name + descriptor);
                         applying.add(rule);
                     }
@@ -86,7 +86,7 @@ final class Weaver {
                 int firstFree = rules.firstFree;
                 for (RuleIndex.Entry rule : rules.rules) {
                     if (rule.state.rule().onConstructors()) {
-                        method = new ConstructorCall(method, rule.probeId, className);
+                        method = new ConstructorCall(method, rule.probeId(), className);
                     } else {
                         method = new ProbeCalls(method, access, descriptor, rule, firstFree);
                         firstFree += ProbeCalls.locals(descriptor); // two rules on one method keep their own locals
@@ -168,7 +168,7 @@ final class Weaver {
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
             this.parameters = Type.getArgumentTypes(descriptor);
             this.returnType = Type.getReturnType(descriptor);
-            this.probeId = entry.probeId;
+            this.probeId = entry.probeId();
             this.argumentIndex = rule.argumentIndex();
             this.allArguments = rule.allArguments();
             this.readsReturn = rule.readsReturn() && returnType.getSort() != Type.VOID;

@@ -93,7 +93,9 @@ class RuleIndexTest {
     private RuleIndex index(Rule... rules) {
         RuleIndex index = new RuleIndex();
         for (Rule rule : rules) {
-            index.add(new RuleIndex.Entry(new RuleState(rule), new LibraryCheck(List.of(rule), skipped::add), 0));
+            index.add(new RuleIndex.Entry(new RuleState(rule), new LibraryCheck(List.of(rule), skipped::add), () -> {
+                throw new AssertionError("no class is woven here");
+            }));
         }
         return index;
     }

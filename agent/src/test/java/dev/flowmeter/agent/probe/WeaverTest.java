@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.agent.bootstrap.Probe;
-import dev.flowmeter.agent.bootstrap.Probes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -206,7 +205,7 @@ class WeaverTest {
     }
 
     private static RuleIndex.Entry rule(Rule rule, Probe probe) {
-        return new RuleIndex.Entry(new RuleState(rule), null, Probes.register(probe));
+        return new RuleIndex.Entry(new RuleState(rule), null, () -> probe);
     }
 
     private static Object call(Object target, String method, String argument) throws Exception {
