@@ -103,12 +103,9 @@ final class RuleIndex {
 
     /** The rules for a class being loaded, from its class file; null when it is to stay as it is. */
     List<Entry> applicable(String internalName, ClassLoader loader, byte[] classFile) {
-        if (!anyVisibleIn(loader)) {
-            return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
-        }
         ClassHeader header = ClassHeader.ifDeclaring(classFile, methodNames);
-        if (header == null) {
-            return null;
+        if (header == null || !anyVisibleIn(loader)) {
+            return null; // most class loaders hold none of the instrumented libraries: no hierarchy to walk
         }
         if (header.declared == MethodNames.CONSTRUCTOR && !interfaceConstructors(loader)) {
             return applying(itself(internalName), Set.of(), loader);

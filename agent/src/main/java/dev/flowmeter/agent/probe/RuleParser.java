@@ -22,8 +22,6 @@ import java.util.regex.Pattern;
 public final class RuleParser {
 
     /** One segment of a class name; names are split on dots, as a repeated group would recurse once per segment. */
-    private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
-    private static final Pattern METHOD_NAME = IDENTIFIER;
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the timers' exposition adds itself. */
@@ -93,7 +91,7 @@ public final class RuleParser {
         if (yaml.containsKey("gauge")) {
             return gauge(rule, type);
         }
-        String method = rule.text("method", METHOD_NAME, "a method name");
+        String method = rule.identifier("method", "a method name");
         List<String> parameterTypes = yaml.get("parameters") instanceof List ? rule.typeNames("parameters") : null;
         int parameters = parameterTypes != null ? parameterTypes.size()
                 : yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
@@ -302,9 +300,30 @@ public final class RuleParser {
             return false;
         }
         for (String segment : name.split("\\.", -1)) {
-            if (!IDENTIFIER.matcher(segment).matches()) {
+            if (!isIdentifier(segment)) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * A letter, {@code _} or {@code $}, then letters, numbers, {@code _} and {@code $}, in Unicode's
+     * categories: what a Java identifier may hold, near enough to catch a typo. Not a regular
+     * expression, whose Unicode classes cost the agent's start a few ms to set up.
+     */
+    static boolean isIdentifier(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            boolean number = Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER
+                    || Character.getType(c) == Character.LETTER_NUMBER || Character.getType(c) == Character.OTHER_NUMBER;
+            if (!(Character.isLetter(c) || c == '_' || c == '$' || number && i > 0)) {
+                return false;
+            }
+            i += Character.charCount(c);
         }
         return true;
     }
@@ -341,9 +360,17 @@ public final class RuleParser {
             return (String) value;
         }
 
+        String identifier(String key, String accepted) throws RuleException {
+            return name(key, accepted, false);
+        }
+
         String className(String key, String accepted) throws RuleException {
+            return name(key, accepted, true);
+        }
+
+        private String name(String key, String accepted, boolean qualified) throws RuleException {
             String name = text(key, null, accepted);
-            if (!isClassName(name)) {
+            if (!(qualified ? isClassName(name) : isIdentifier(name))) {
                 throw invalid("has '" + key + ": " + shown(name) + "'; give " + accepted);
             }
             return name;

@@ -18,6 +18,16 @@ class RuleParserTest {
 
     private final RuleParser parser = new RuleParser();
 
+    /** Identifiers as the regular expression of Unicode classes that it replaced would have them. */
+    @Test
+    void identifiersAreLettersUnderscoresAndDollarsThenNumbersToo() {
+        java.util.regex.Pattern regex = java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+        for (String text : List.of("execute", "_x", "$1", "a1", "Größe", "π", "x²", "xⅫ", "名前", "𝒳y", "𝒳𝟙",
+                "", "1a", "²", "a-b", "a b", "a.b", "x\u0301", "-")) {
+            assertEquals(regex.matcher(text).matches(), RuleParser.isIdentifier(text), text);
+        }
+    }
+
     private static Map<String, Object> yaml(String text) throws ConfigException {
         return ConfigFile.read(new StringReader(text), "test");
     }
