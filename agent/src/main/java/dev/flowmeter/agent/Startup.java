@@ -59,7 +59,7 @@ final class Startup {
         String version = version();
         Metrics metrics = new Metrics(config, version);
         Introspection introspection = new Introspection(config, version, metrics);
-        // The server starts on a thread of its own while this one prepares the probes; no class
+        // The server starts on a thread of its own while this one prepares the rules; no class
         // changes before it listens, so that an agent that cannot serve leaves the application as it was.
         FutureTask<MetricsServer> server = config.port() == AgentConfig.NO_SERVER ? null
                 : inBackground("flowmeter-server", () -> MetricsServer.start(config, metrics, introspection));

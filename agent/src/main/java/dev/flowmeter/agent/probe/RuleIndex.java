@@ -75,7 +75,7 @@ final class RuleIndex {
     private final Set<LibraryCheck> checks = new LinkedHashSet<>();
     private final MethodNames methodNames = new MethodNames();
     private final List<Entry> constructorRules = new ArrayList<>();
-    /** By internal name: whether a type that rules on constructors name is an interface, once read. */
+    /** By internal name: whether a type that rules on constructors name is an interface; under {@link #interfaceConstructors}' lock. */
     private final Map<String, Boolean> interfaces = new HashMap<>();
     /** By class loader: whether a rule on constructors names an interface that the loader sees. */
     private final Map<ClassLoader, Boolean> interfaceConstructors = new WeakHashMap<>();
@@ -167,9 +167,7 @@ final class RuleIndex {
 
     /**
      * Whether a rule on constructors names an interface in a loader where its library is: then a class
-     * that declares only constructors may be the first of its line to implement it. Whether a type is
-     * an interface is read once, from the first loader that sees it: a library whose copies in two
-     * loaders disagree on that is not one the agent knows.
+     * that declares only constructors may be the first of its line to implement it.
      */
     private boolean interfaceConstructors(ClassLoader loader) {
         synchronized (interfaceConstructors) {
@@ -177,23 +175,29 @@ final class RuleIndex {
             if (known == null) {
                 known = false;
                 for (Entry rule : constructorRules) {
-                    if (rule.check.visibleIn(loader)) {
-                        String type = rule.state.rule().typeName().replace('.', '/');
-                        Boolean isInterface = interfaces.get(type);
-                        if (isInterface == null) {
-                            ClassHeader header = ClassFiles.header(loader, type);
-                            isInterface = header != null && header.isInterface;
-                            if (header != null) {
-                                interfaces.put(type, isInterface);
-                            }
-                        }
-                        known |= isInterface;
-                    }
+                    known |= rule.check.visibleIn(loader) && isInterface(rule.state.rule().typeName().replace('.', '/'), loader);
                 }
                 interfaceConstructors.put(loader, known);
             }
             return known;
         }
+    }
+
+    /**
+     * Whether a type is an interface, read once, from the first loader that has its class file: a
+     * library whose copies in two loaders disagree on that is not one the agent knows.
+     */
+    private boolean isInterface(String type, ClassLoader loader) {
+        Boolean known = interfaces.get(type);
+        if (known == null) {
+            ClassHeader header = ClassFiles.header(loader, type);
+            if (header == null) {
+                return false; // not in this loader: above none of its classes
+            }
+            known = header.isInterface;
+            interfaces.put(type, known);
+        }
+        return known;
     }
 
     /** What the types of a class loader lead to, by internal name; the JDK's memory for the bootstrap loader. */

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class RuleParser {
 
-    /** One segment of a class name; names are split on dots, as a repeated group would recurse once per segment. */
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the timers' exposition adds itself. */
@@ -294,7 +293,7 @@ public final class RuleParser {
         return target == null ? simple + "#" + position : simple + "#" + ConfigException.shown(target);
     }
 
-    /** A fully qualified name: identifiers between dots. */
+    /** A fully qualified name: identifiers between dots (split on them, not matched by a repeated group). */
     private static boolean isClassName(String name) {
         if (name.isEmpty() || name.startsWith(".") || name.endsWith(".")) {
             return false;
@@ -318,8 +317,9 @@ public final class RuleParser {
         }
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
-            boolean number = Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER
-                    || Character.getType(c) == Character.LETTER_NUMBER || Character.getType(c) == Character.OTHER_NUMBER;
+            int type = Character.getType(c);
+            boolean number = type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                    || type == Character.OTHER_NUMBER;
             if (!(Character.isLetter(c) || c == '_' || c == '$' || number && i > 0)) {
                 return false;
             }
