@@ -4,10 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /**
  * Decides, once per class loader, whether rules apply there: their library is present (the first
@@ -54,7 +50,7 @@ final class LibraryCheck {
 
     private boolean check(ClassLoader loader) {
         for (Rule rule : rules) {
-            String missing = missing(loader, rule);
+            String missing = Weaver.missing(loader, rule);
             if (missing != null) {
                 if (!reported) {
                     reported = true;
@@ -64,40 +60,5 @@ final class LibraryCheck {
             }
         }
         return true;
-    }
-
-    private static String missing(ClassLoader loader, Rule rule) {
-        String type = rule.typeName().replace('.', '/');
-        byte[] classFile = ClassFiles.read(loader, type);
-        if (classFile == null) {
-            return "class " + rule.typeName() + " is missing";
-        }
-        if (rule.onConstructors()) {
-            return null;
-        }
-        while (classFile != null) {
-            ClassReader reader = new ClassReader(classFile);
-            if (declares(reader, rule)) {
-                return null;
-            }
-            classFile = reader.getSuperName() == null ? null : ClassFiles.read(loader, reader.getSuperName());
-        }
-        return rule.typeName() + " has no method " + rule.methodName()
-                + (rule.parameterTypes() != null ? "(" + String.join(", ", rule.parameterTypes()) + ")"
-                        : rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
-    }
-
-    /** Whether a class file declares the rule's method, abstract or not. */
-    private static boolean declares(ClassReader reader, Rule rule) {
-        boolean[] found = {false};
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                found[0] |= Weaver.matches(rule, name, descriptor);
-                return null;
-            }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return found[0];
     }
 }
