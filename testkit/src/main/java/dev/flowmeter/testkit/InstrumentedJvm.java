@@ -85,6 +85,16 @@ public final class InstrumentedJvm implements AutoCloseable {
         return new InstrumentedJvm(command);
     }
 
+    /**
+     * {@code java arguments...}, for a command line of the test's own: another agent beside
+     * Flowmeter's (see {@link #agentFlag}), say, or an application's own jar.
+     */
+    public static InstrumentedJvm java(List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(arguments);
+        return new InstrumentedJvm(command);
+    }
+
     /** The java command of {@link #JDK_PROPERTY}'s JDK if set, else of the JDK running the tests. */
     public static String java() {
         return Path.of(System.getProperty(JDK_PROPERTY, System.getProperty("java.home")), "bin", "java").toString();
@@ -99,6 +109,11 @@ public final class InstrumentedJvm implements AutoCloseable {
             }
         }
         throw new IOException("no JAVA_VERSION in " + release);
+    }
+
+    /** {@code -javaagent:} with the packaged Flowmeter agent and its arguments. */
+    public static String agentFlag(String arguments) {
+        return agent(arguments);
     }
 
     private static String agent(String arguments) {
