@@ -25,7 +25,7 @@ final class BootstrapInjector {
 
     private static final String PACKAGE = "dev/flowmeter/agent/bootstrap/";
     /** The package's classes, which extend and implement only the JDK's; its {@link OutOfLine} is for the build only. */
-    static final List<String> CLASSES = List.of("Probe", "Probes");
+    static final List<String> CLASSES = List.of("Probe", "Probes", "Probes$Unset");
     private static final byte[] OUT_OF_LINE = "Ldev/flowmeter/agent/bootstrap/OutOfLine;".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DONT_INLINE = "Ljdk/internal/vm/annotation/DontInline;".getBytes(StandardCharsets.UTF_8);
 

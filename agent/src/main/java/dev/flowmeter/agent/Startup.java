@@ -66,7 +66,7 @@ final class Startup {
         if (config.jvm()) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
         }
-        Installer installer = new Installer(metrics);
+        Installer installer = new Installer(metrics, config.weaveCache());
         List<InstrumentationState> disabled = new ArrayList<>();
         // The user's rules first, whose probes are made at once, while the bundled rules are still read.
         Instrumentation userRules = parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules());

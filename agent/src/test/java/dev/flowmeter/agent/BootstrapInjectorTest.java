@@ -40,10 +40,10 @@ class BootstrapInjectorTest {
             }
         };
         Class<?> loaded = isolated.loadClass("dev.flowmeter.agent.bootstrap.Probes");
-        for (String name : List.of("enter", "exit", "register")) {
+        for (String name : List.of("enter", "exit", "reserve")) {
             Method method = Arrays.stream(loaded.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
             String annotations = Arrays.toString(method.getDeclaredAnnotations());
-            assertEquals(name.equals("register") ? "[]" : "[@jdk.internal.vm.annotation.DontInline()]", annotations, name);
+            assertEquals(name.equals("reserve") ? "[]" : "[@jdk.internal.vm.annotation.DontInline()]", annotations, name);
         }
     }
 }

@@ -20,9 +20,15 @@ record TestAppRun(InstrumentedJvm jvm, String apiUrl, JsonNode stats) implements
     private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
 
     static TestAppRun finish(String agentArguments, int workflows, String... appArguments) throws Exception {
+        return finish(List.of(), agentArguments, workflows, appArguments);
+    }
+
+    /** The same with options of the java command's own, such as a log of the classes loaded. */
+    static TestAppRun finish(List<String> javaOptions, String agentArguments, int workflows, String... appArguments)
+            throws Exception {
         List<String> arguments = new ArrayList<>(List.of("--workflows", String.valueOf(workflows), "--api-port", "0"));
         arguments.addAll(List.of(appArguments));
-        InstrumentedJvm jvm = InstrumentedJvm.testApp(agentArguments, arguments.toArray(new String[0]));
+        InstrumentedJvm jvm = InstrumentedJvm.testApp(javaOptions, agentArguments, arguments.toArray(new String[0]));
         try {
             Matcher api = API_URL.matcher(jvm.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
             assertTrue(api.find());

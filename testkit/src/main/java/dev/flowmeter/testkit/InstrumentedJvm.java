@@ -44,7 +44,15 @@ public final class InstrumentedJvm implements AutoCloseable {
 
     /** {@code java -javaagent:AGENT=agentArguments -jar test-app.jar appArguments...} */
     public static InstrumentedJvm testApp(String agentArguments, String... appArguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), agent(agentArguments), "-jar", TEST_APP_JAR.toString()));
+        return testApp(List.of(), agentArguments, appArguments);
+    }
+
+    /** {@code java javaOptions... -javaagent:AGENT=agentArguments -jar test-app.jar appArguments...} */
+    public static InstrumentedJvm testApp(List<String> javaOptions, String agentArguments, String... appArguments)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(javaOptions);
+        command.addAll(List.of(agent(agentArguments), "-jar", TEST_APP_JAR.toString()));
         command.addAll(List.of(appArguments));
         return new InstrumentedJvm(command);
     }

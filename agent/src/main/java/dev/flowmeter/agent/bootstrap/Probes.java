@@ -13,14 +13,38 @@ public final class Probes {
 
     private Probes() {}
 
-    /** Registers a probe and returns the id that its advice is bound to. */
-    public static int register(Probe probe) {
+    /**
+     * Reserves the id that a rule's advice is bound to, before its probe is made: ids follow the order
+     * of the rules, not of the classes woven, so that a woven class is the same from one run to the
+     * next. Until {@link #set}, calls with the id record nothing.
+     */
+    public static int reserve() {
         synchronized (LOCK) {
             Probe[] grown = Arrays.copyOf(probes, probes.length + 1);
-            grown[probes.length] = probe;
+            grown[probes.length] = Unset.INSTANCE;
             probes = grown;
             return probes.length - 1;
         }
+    }
+
+    /** The probe of a reserved id. */
+    public static void set(int id, Probe probe) {
+        synchronized (LOCK) {
+            Probe[] changed = probes.clone();
+            changed[id] = probe;
+            probes = changed;
+        }
+    }
+
+    /** What an id records before its probe is set: nothing. */
+    static final class Unset extends Probe {
+        static final Unset INSTANCE = new Unset();
+
+        @Override
+        public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {}
+
+        @Override
+        public void failed(Throwable error) {}
     }
 
     @OutOfLine

@@ -60,6 +60,11 @@ public final class AgentConfig {
         this.pushgatewayInterval = pushgatewayInterval;
     }
 
+    /** The weave_cache setting: {@code on}, {@code off} or a directory (see {@link Setting#WEAVE_CACHE}). */
+    public String weaveCache() {
+        return values.get(Setting.WEAVE_CACHE);
+    }
+
     public boolean jvm() {
         return jvm;
     }

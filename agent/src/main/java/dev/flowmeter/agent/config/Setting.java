@@ -25,6 +25,10 @@ public enum Setting {
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
+    WEAVE_CACHE("weave_cache", "on", false,
+            "where woven classes are kept from one start to the next, so that a restart weaves none and never loads ByteBuddy:"
+                    + " `on` is the directory `flowmeter-cache-USER` in the JVM's temporary directory, `off` keeps none,"
+                    + " or the path of a directory of your own (writable by you alone)"),
     EXTENSIONS("extensions", "", true, "jars of client_java collectors to serve beside the agent's metrics, comma-separated"),
     AUTH_USER("auth_user", "", false, "user name that scrapes must give (HTTP basic authentication); needs one password source below"),
     AUTH_PASSWORD_HASH("auth_password_hash", "", false,

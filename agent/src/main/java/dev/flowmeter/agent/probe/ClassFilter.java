@@ -21,6 +21,8 @@ final class ClassFilter implements ClassFileTransformer {
 
     private final Instrumentation jvm;
     private final RuleIndex index;
+    /** Null where woven classes are not kept. */
+    private final WeaveCache cache;
     /**
      * Set while this thread is in the filter. Reading a class file can load classes (the JDK's own
      * jrt: URL handler, say), which come back here: those are left alone, or a class would read
@@ -28,9 +30,10 @@ final class ClassFilter implements ClassFileTransformer {
      */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
 
-    ClassFilter(Instrumentation jvm, RuleIndex index) {
+    ClassFilter(Instrumentation jvm, RuleIndex index, WeaveCache cache) {
         this.jvm = jvm;
         this.index = index;
+        this.cache = cache;
     }
 
     @Override
@@ -46,7 +49,8 @@ final class ClassFilter implements ClassFileTransformer {
             if (rules == null) {
                 return null;
             }
-            byte[] woven = Weaver.weave(loader, name, classFile, rules);
+            byte[] woven = cache != null ? cache.weave(loader, name, classFile, rules)
+                    : Weaver.weave(loader, name, classFile, rules, new ArrayList<>());
             if (woven != null) {
                 readProbes(module);
             }

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a class file says it extends and implements, and whether it declares methods of given names,
@@ -150,8 +152,36 @@ final class ClassHeader {
         }
     }
 
+    /**
+     * The methods a class file declares, each as its name and descriptor, such as
+     * {@code execute(Lorg/quartz/JobExecutionContext;)V}: every name decoded, for the few class files
+     * whose methods are looked up (a rule's library being checked), not for every class loaded.
+     *
+     * @throws IllegalArgumentException if the bytes are not a class file the agent can read
+     */
+    static List<String> declaredMethods(byte[] classFile) {
+        try {
+            int[] entries = constantPool(classFile);
+            int at = skipMembers(classFile, entries[0] + 8 + 2 * u2(classFile, entries[0] + 6));
+            int count = u2(classFile, at);
+            at += 2;
+            List<String> methods = new ArrayList<>(count);
+            for (int method = 0; method < count; method++) {
+                methods.add(utf8(classFile, entries, u2(classFile, at + 2)) + utf8(classFile, entries, u2(classFile, at + 4)));
+                at = skipAttributes(classFile, at + 6);
+            }
+            return methods;
+        } catch (ArrayIndexOutOfBoundsException | IOException truncated) {
+            throw new IllegalArgumentException("truncated class file", truncated);
+        }
+    }
+
     private static String className(byte[] classFile, int[] entries, int classIndex) throws IOException {
-        int utf8 = entries[u2(classFile, entries[classIndex] + 1)];
+        return utf8(classFile, entries, u2(classFile, entries[classIndex] + 1));
+    }
+
+    private static String utf8(byte[] classFile, int[] entries, int utf8Index) throws IOException {
+        int utf8 = entries[utf8Index];
         int length = u2(classFile, utf8 + 1);
         int start = utf8 + 3;
         for (int i = start; i < start + length; i++) {

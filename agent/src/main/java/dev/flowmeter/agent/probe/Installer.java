@@ -13,13 +13,16 @@ import java.util.List;
 public final class Installer {
 
     private final Metrics metrics;
+    private final String weaveCache;
     private final List<InstrumentationState> states = new ArrayList<>();
     private final RuleIndex index = new RuleIndex();
     /** What to tell the user once the instrumentations are installed. */
     private final List<String> messages = new ArrayList<>();
 
-    public Installer(Metrics metrics) {
+    /** @param weaveCache the weave_cache setting: on, off, or a directory */
+    public Installer(Metrics metrics, String weaveCache) {
         this.metrics = metrics;
+        this.weaveCache = weaveCache;
     }
 
     /** Prepares the rules of an enabled instrumentation; changes no class yet. */
@@ -68,9 +71,9 @@ public final class Installer {
      * returns the state of each instrumentation, which fills in as classes load.
      */
     public List<InstrumentationState> install(Instrumentation jvm) {
-        messages.forEach(message -> System.err.println("flowmeter: " + message));
         ClassFiles.loadReaders();
-        ClassFilter filter = new ClassFilter(jvm, index);
+        ClassFilter filter = new ClassFilter(jvm, index, WeaveCache.open(weaveCache, messages));
+        messages.forEach(message -> System.err.println("flowmeter: " + message));
         jvm.addTransformer(filter, true);
         filter.retransformLoaded();
         return states;

@@ -49,16 +49,43 @@ final class LibraryCheck {
     }
 
     private boolean check(ClassLoader loader) {
-        for (Rule rule : rules) {
-            String missing = Weaver.missing(loader, rule);
-            if (missing != null) {
-                if (!reported) {
-                    reported = true;
-                    onSkip.accept(missing);
-                }
-                return false;
-            }
+        String missing = null;
+        for (int i = 0; i < rules.size() && missing == null; i++) {
+            missing = missing(loader, rules.get(i));
         }
-        return true;
+        if (missing != null && !reported) {
+            reported = true;
+            onSkip.accept(missing);
+        }
+        return missing == null;
+    }
+
+    /** Why a rule does not apply in a class loader, or null where its class, and its method in the class or a superclass, are there. */
+    private static String missing(ClassLoader loader, Rule rule) {
+        String type = rule.typeName().replace('.', '/');
+        byte[] classFile = ClassFiles.read(loader, type);
+        if (classFile == null) {
+            return "class " + rule.typeName() + " is missing";
+        }
+        if (rule.onConstructors()) {
+            return null;
+        }
+        try {
+            while (classFile != null) {
+                for (String method : ClassHeader.declaredMethods(classFile)) {
+                    int parameters = method.indexOf('(');
+                    if (rule.matches(method.substring(0, parameters), method.substring(parameters))) {
+                        return null;
+                    }
+                }
+                String superName = ClassHeader.parse(classFile).superName;
+                classFile = superName == null ? null : ClassFiles.read(loader, superName);
+            }
+        } catch (IllegalArgumentException unreadable) {
+            // a class file the agent cannot read: the methods found so far are all there are
+        }
+        return rule.typeName() + " has no method " + rule.methodName()
+                + (rule.parameterTypes() != null ? "(" + String.join(", ", rule.parameterTypes()) + ")"
+                        : rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
     }
 }

@@ -15,9 +15,11 @@ import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.implementation.bytecode.constant.NullConstant;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * The advice that {@link Weaver} inlines, and what binds it to one rule. Each piece of advice only
@@ -101,6 +103,14 @@ final class ProbeAdvice {
     private static final List<Advice> METHOD_ADVICE = new ArrayList<>();
     private static final List<Advice> CONSTRUCTOR_ADVICE = new ArrayList<>();
 
+    /**
+     * The advice classes are described from their class files, like the classes they are woven into,
+     * not by reflection, which would cost the first class woven the JDK's generic signature parser
+     * and a dozen dynamic proxies for the annotations and ByteBuddy's reflection dispatchers.
+     */
+    private static final ClassFileLocator ADVICE_CLASS_FILES = ClassFileLocator.ForClassLoader.of(ProbeAdvice.class.getClassLoader());
+    private static final TypePool ADVICE_TYPES = TypePool.Default.of(ADVICE_CLASS_FILES);
+
     private ProbeAdvice() {}
 
     static void bind(Map<String, List<Binding>> woven) {
@@ -114,6 +124,7 @@ final class ProbeAdvice {
     /** The advice of the rule in a slot, for a constructor or a method. */
     static synchronized Advice of(boolean constructor, int slot) {
         List<Advice> made = constructor ? CONSTRUCTOR_ADVICE : METHOD_ADVICE;
+        Class<?> adviceClass = constructor ? OnConstructor.class : OnMethod.class;
         while (made.size() <= slot) {
             int next = made.size();
             made.add(Advice.withCustomMapping()
@@ -121,7 +132,7 @@ final class ProbeAdvice {
                             new OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(binding.probeId))))
                     .bind(new Mapping<>(Argument.class, next, ProbeAdvice::argument))
                     .bind(new Mapping<>(Returned.class, next, ProbeAdvice::returned))
-                    .to(constructor ? OnConstructor.class : OnMethod.class));
+                    .to(ADVICE_TYPES.describe(adviceClass.getName()).resolve(), ADVICE_CLASS_FILES));
         }
         return made.get(slot);
     }

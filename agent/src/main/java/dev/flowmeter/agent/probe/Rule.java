@@ -1,7 +1,9 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One instrumentation point and its probe: a type (with every subtype), a method of it (every
@@ -92,6 +94,51 @@ public final class Rule {
     public boolean readsReturn() {
         return readsReturn;
     }
+
+    /**
+     * Whether a method, by its name and descriptor, is one this rule names: its constructors; or its
+     * method by name, every overload or those with a parameter count or types. Parameter types are
+     * binary names, so nested types with {@code $}, and arrays as {@link Class#getName} spells them.
+     */
+    public boolean matches(String name, String descriptor) {
+        if (onConstructors()) {
+            return name.equals("<init>");
+        }
+        if (!name.equals(methodName)) {
+            return false;
+        }
+        if (parameterCount == ANY_PARAMETERS) {
+            return true;
+        }
+        List<String> parameters = parameterTypes(descriptor);
+        return parameters.size() == parameterCount && (parameterTypes == null || parameterTypes.equals(parameters));
+    }
+
+    /** The parameter types of a method descriptor, as {@link Class#getName} spells them. */
+    static List<String> parameterTypes(String descriptor) {
+        List<String> types = new ArrayList<>();
+        int at = 1; // past '('
+        while (descriptor.charAt(at) != ')') {
+            int start = at;
+            while (descriptor.charAt(at) == '[') {
+                at++;
+            }
+            int end = descriptor.charAt(at) == 'L' ? descriptor.indexOf(';', at) + 1 : at + 1;
+            String type = descriptor.substring(start, end);
+            if (start != at) {
+                types.add(type.replace('/', '.')); // an array: [I, [Ljava.lang.String;
+            } else if (type.charAt(0) == 'L') {
+                types.add(type.substring(1, type.length() - 1).replace('/', '.'));
+            } else {
+                types.add(PRIMITIVES.get(type.charAt(0)));
+            }
+            at = end;
+        }
+        return types;
+    }
+
+    private static final Map<Character, String> PRIMITIVES = Map.of('Z', "boolean", 'B', "byte", 'C', "char", 'S', "short",
+            'I', "int", 'J', "long", 'F', "float", 'D', "double");
 
     Probe probe(ProbeContext context) {
         return probe.create(context);

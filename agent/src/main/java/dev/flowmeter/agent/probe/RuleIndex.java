@@ -29,18 +29,26 @@ final class RuleIndex {
 
     /** A rule ready to apply: its state, where its library is, and the probe its advice calls. */
     static final class Entry {
-        private static final int NOT_MADE = -2;
         static final int SKIPPED = -1;
 
         final RuleState state;
         final LibraryCheck check;
         private final Supplier<Probe> probe;
-        private int probeId = NOT_MADE;
+        /** Reserved when the rule is prepared, in the order of the rules; its probe is made later. */
+        private final int reservedId;
+        private boolean made;
+        private boolean skipped;
 
         Entry(RuleState state, LibraryCheck check, Supplier<Probe> probe) {
+            this(state, check, probe, Probes.reserve());
+        }
+
+        /** A rule bound to an id reserved before, as a rule prepared again is. */
+        Entry(RuleState state, LibraryCheck check, Supplier<Probe> probe, int reservedId) {
             this.state = state;
             this.check = check;
             this.probe = probe;
+            this.reservedId = reservedId;
         }
 
         /**
@@ -49,18 +57,24 @@ final class RuleIndex {
          * no probe and no metric family. {@link #SKIPPED} where it cannot be made: the rule is then
          * skipped, and says why.
          */
+        /** The id the rule's advice is bound to, whether or not its probe is made yet. */
+        int reservedId() {
+            return reservedId;
+        }
+
         synchronized int probeId() {
-            if (probeId == NOT_MADE) {
+            if (!made) {
+                made = true;
                 try {
-                    probeId = Probes.register(probe.get());
+                    Probes.set(reservedId, probe.get());
                 } catch (RuntimeException invalid) {
-                    probeId = SKIPPED;
+                    skipped = true;
                     state.skip(invalid.getMessage());
                     System.err.println("flowmeter: rule " + state.rule().name() + " skipped: " + invalid.getMessage()
                             + "; the other rules apply.");
                 }
             }
-            return probeId;
+            return skipped ? SKIPPED : reservedId;
         }
     }
 

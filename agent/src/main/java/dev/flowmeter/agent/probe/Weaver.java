@@ -2,12 +2,8 @@ package dev.flowmeter.agent.probe;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +14,6 @@ import java.util.Set;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.TypeInitializer;
@@ -52,8 +47,34 @@ final class Weaver {
 
     private Weaver() {}
 
-    /** The woven class file, or null when no method matched. */
-    static byte[] weave(ClassLoader loader, String className, byte[] classFile, List<RuleIndex.Entry> rules) {
+    /** A method woven with a rule: the rule's index in the rules given to {@link #weave}, and the method's name and descriptor. */
+    static final class Match {
+        final int rule;
+        final String method;
+
+        Match(int rule, String method) {
+            this.rule = rule;
+            this.method = method;
+        }
+
+        /** What a rule's state and probe learn of it, for a class woven now or taken from the {@link WeaveCache}. */
+        boolean record(List<RuleIndex.Entry> rules, String binaryName) {
+            RuleIndex.Entry entry = rules.get(rule);
+            if (entry.probeId() == RuleIndex.Entry.SKIPPED) {
+                return false;
+            }
+            entry.state.matched(binaryName + "#" + method);
+            return true;
+        }
+    }
+
+    /**
+     * The woven class file, or null when no method matched.
+     *
+     * @param matched where to add the methods woven, with the rule of each
+     */
+    static byte[] weave(ClassLoader loader, String className, byte[] classFile, List<RuleIndex.Entry> rules,
+            List<Match> matched) {
         String binaryName = className.replace('/', '.');
         TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
                 new ClassFileLocator.Compound(ClassFileLocator.Simple.of(binaryName, classFile), new ClassFilesLocator(loader)),
@@ -64,12 +85,13 @@ final class Weaver {
         Map<String, List<ProbeAdvice.Binding>> woven = new HashMap<>();
         Map<String, MethodDescription> methods = new HashMap<>();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (method.isAbstract() || method.isNative() || method.isBridge()) {
+            if (!WOVEN.matches(method)) {
                 continue;
             }
             String key = method.getInternalName() + method.getDescriptor();
-            for (RuleIndex.Entry rule : rules) {
-                if (!matcher(rule.state.rule()).matches(method)) {
+            for (int index = 0; index < rules.size(); index++) {
+                RuleIndex.Entry rule = rules.get(index);
+                if (!rule.state.rule().matches(method.getInternalName(), method.getDescriptor())) {
                     continue;
                 }
                 if (method.isConstructor()) {
@@ -80,12 +102,12 @@ final class Weaver {
                         continue; // the constructor it delegates to reports the object
                     }
                 }
-                int probeId = rule.probeId();
-                if (probeId == RuleIndex.Entry.SKIPPED) {
+                Match match = new Match(index, key);
+                if (!match.record(rules, binaryName)) {
                     continue;
                 }
-                rule.state.matched(binaryName + "#" + key);
-                woven.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new ProbeAdvice.Binding(rule.state.rule(), probeId));
+                matched.add(match);
+                woven.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new ProbeAdvice.Binding(rule.state.rule(), rule.probeId()));
                 methods.put(key, method);
             }
         }
@@ -122,63 +144,12 @@ final class Weaver {
     }
 
     /**
-     * Whether a class, or one of its superclasses, declares the rule's method, abstract or not, read
-     * from the class files its loader has; the reason it does not apply there, or null.
+     * The methods a rule may weave, by their modifiers: not abstract or native methods, whose code is
+     * elsewhere, nor bridges. A bridge (a generic method's erased twin) forwards to the method it
+     * bridges, and instrumenting both would record every call twice. Which of them a rule names is
+     * {@link Rule#matches}', by name and descriptor.
      */
-    static String missing(ClassLoader loader, Rule rule) {
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
-                new ClassFilesLocator(loader), TypePool.Default.ReaderMode.FAST);
-        TypePool.Resolution found = pool.describe(rule.typeName());
-        if (!found.isResolved()) {
-            return "class " + rule.typeName() + " is missing";
-        }
-        if (rule.onConstructors()) {
-            return null;
-        }
-        ElementMatcher<MethodDescription> method = declaration(rule);
-        try {
-            for (TypeDefinition type = found.resolve(); type != null; type = type.getSuperClass()) {
-                if (!type.getDeclaredMethods().filter(method).isEmpty()) {
-                    return null;
-                }
-            }
-        } catch (TypePool.Resolution.NoSuchTypeException unreadable) {
-            // a superclass's class file cannot be read: the methods found so far are all there are
-        }
-        return rule.typeName() + " has no method " + rule.methodName()
-                + (rule.parameterTypes() != null ? "(" + String.join(", ", rule.parameterTypes()) + ")"
-                        : rule.parameterCount() == Rule.ANY_PARAMETERS ? "" : " with " + rule.parameterCount() + " parameters");
-    }
-
-    /**
-     * The methods a rule weaves: its declaration without abstract and native methods, whose code
-     * is elsewhere, and without bridges. A bridge (a generic method's erased twin) forwards to the
-     * method it bridges, and instrumenting both would record every call twice.
-     */
-    private static ElementMatcher<MethodDescription> matcher(Rule rule) {
-        return declaration(rule).and(not(isAbstract())).and(not(isNative())).and(not(isBridge()));
-    }
-
-    /**
-     * What a rule names: its constructors; or its method by name, every overload or those with a
-     * parameter count or types (binary names, so nested types with {@code $}, and arrays as
-     * {@link Class#getName}, as ByteBuddy's type names are).
-     */
-    private static ElementMatcher.Junction<MethodDescription> declaration(Rule rule) {
-        if (rule.onConstructors()) {
-            return isConstructor();
-        }
-        ElementMatcher.Junction<MethodDescription> matcher = named(rule.methodName());
-        if (rule.parameterCount() != Rule.ANY_PARAMETERS) {
-            matcher = matcher.and(takesArguments(rule.parameterCount()));
-        }
-        if (rule.parameterTypes() != null) {
-            for (int i = 0; i < rule.parameterTypes().size(); i++) {
-                matcher = matcher.and(takesArgument(i, named(rule.parameterTypes().get(i))));
-            }
-        }
-        return matcher;
-    }
+    private static final ElementMatcher<MethodDescription> WOVEN = not(isAbstract()).and(not(isNative())).and(not(isBridge()));
 
     /**
      * The descriptors of the constructors that begin by delegating to another of their class with

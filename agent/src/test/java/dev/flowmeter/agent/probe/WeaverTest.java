@@ -201,7 +201,8 @@ class WeaverTest {
     void leavesAClassWithoutMatchingMethodsAlone() throws Exception {
         byte[] classFile = classFile(Orders.class);
         assertNull(Weaver.weave(getClass().getClassLoader(), internal(Orders.class), classFile,
-                List.of(rule(Rule.method("none", Orders.class.getName(), "absent", null, 0, 0, false, false, null), new Recorder()))));
+                List.of(rule(Rule.method("none", Orders.class.getName(), "absent", null, 0, 0, false, false, null), new Recorder())),
+                new ArrayList<>()));
     }
 
     private static RuleIndex.Entry rule(Rule rule, Probe probe) {
@@ -224,7 +225,7 @@ class WeaverTest {
 
         Class<?> define(Class<?> type, List<RuleIndex.Entry> rules) throws IOException {
             byte[] original = classFile(type);
-            byte[] woven = rules.isEmpty() ? original : Weaver.weave(this, internal(type), original, rules);
+            byte[] woven = rules.isEmpty() ? original : Weaver.weave(this, internal(type), original, rules, new ArrayList<>());
             return defineClass(type.getName(), woven, 0, woven.length);
         }
 
