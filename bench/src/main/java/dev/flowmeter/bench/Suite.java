@@ -764,7 +764,7 @@ public final class Suite {
                 "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                         + ", flags of every JVM: `" + String.join(" ", JVM_FLAGS) + "`",
                 "- Flowmeter " + versions.getProperty("flowmeter") + " (client_java " + versions.getProperty("client_java")
-                        + ", ASM " + versions.getProperty("asm") + "); OpenTelemetry Java agent "
+                        + ", ByteBuddy " + versions.getProperty("byte_buddy") + "); OpenTelemetry Java agent "
                         + versions.getProperty("otel_agent") + "; OkHttp " + versions.getProperty("okhttp") + "; JMH "
                         + versions.getProperty("jmh"));
     }
