@@ -64,6 +64,17 @@ final class ClassFilter implements ClassFileTransformer {
         }
     }
 
+    /**
+     * Runs the filter once over a class of the JDK's, before it is installed, so that the classes it
+     * runs are loaded and linked by then. Linking a class verifies it, which loads the exception types
+     * it catches: were the filter's classes first linked while the JVM loads one of those (the first
+     * ArrayIndexOutOfBoundsException thrown, say), they would need the very class that is loading, a
+     * ClassCircularityError that the JVM keeps for good.
+     */
+    void prepare() {
+        transform(Object.class.getModule(), null, "java/lang/Object", null, null, ClassFiles.read(null, "java/lang/Object"));
+    }
+
     /** A class in a named module, the JDK's own among them, must read the module of {@link Probes} to call it. */
     private void readProbes(Module module) {
         Module probes = Probes.class.getModule();

@@ -74,6 +74,7 @@ public final class Installer {
         ClassFiles.loadReaders();
         ClassFilter filter = new ClassFilter(jvm, index, WeaveCache.open(weaveCache, messages));
         messages.forEach(message -> System.err.println("flowmeter: " + message));
+        filter.prepare();
         jvm.addTransformer(filter, true);
         filter.retransformLoaded();
         return states;
