@@ -81,11 +81,14 @@ class FlowableEndToEndTest {
 
     @Test
     void processStartsPerDefinitionKeyEqualWhatTheFixtureStarted() {
-        for (String key : List.of("order", "quick", "review")) {
+        for (String key : List.of("order", "review", "batch")) {
             assertTrue(truth("start " + key) > 0, truth.toString());
             scrape.assertCount(truth("start " + key), "workflow_start_time_seconds_count",
                     Map.of("workflow_type", key, "status", "SUCCESS"));
         }
+        // Each batch's call activity started a quick instance of its own.
+        scrape.assertCount(truth("start quick") + truth("start batch"), "workflow_start_time_seconds_count",
+                Map.of("workflow_type", "quick", "status", "SUCCESS"));
         scrape.assertCount(0, "workflow_start_error_total", Map.of());
     }
 
@@ -93,10 +96,11 @@ class FlowableEndToEndTest {
     void processEndsEqualTheEnginesHistoryDeadLettersAndRollbacks() {
         // The engine's own records agree with what the fixture did...
         assertEquals(truth("failing orders"), truth("dead letter jobs"), truth.toString());
-        assertEquals(truth("start quick") - truth("rolled back quick"), truth("completed quick"), truth.toString());
+        assertEquals(truth("start quick") - truth("rolled back quick") + truth("start batch"), truth("completed quick"), truth.toString());
+        assertEquals(truth("start batch"), truth("completed batch"), truth.toString());
         assertTrue(truth("rolled back quick") > 0 && truth("deleted review") > 0 && truth("completed review") > 0, truth.toString());
         // ...and so do the agent's durations, by outcome.
-        for (String key : List.of("order", "quick", "review")) {
+        for (String key : List.of("order", "quick", "review", "batch")) {
             scrape.assertCount(truth("completed " + key), "workflow_duration_seconds_count",
                     Map.of("workflow_type", key, "status", "SUCCESS"));
         }
@@ -109,8 +113,8 @@ class FlowableEndToEndTest {
     void nothingIsInFlightAndEveryEndFoundItsStart() {
         // Orders waiting on a dead-letter job are still in the engine, but ended as failures here.
         assertEquals(truth("dead letter jobs"), truth("running order"), truth.toString());
-        assertEquals(0, truth("running quick") + truth("running review"), truth.toString());
-        for (String key : List.of("order", "quick", "review")) {
+        assertEquals(0, truth("running quick") + truth("running review") + truth("running batch"), truth.toString());
+        for (String key : List.of("order", "quick", "review", "batch")) {
             scrape.assertCount(0, "workflow_active", Map.of("workflow_type", key));
         }
         assertTrue(scrape.samples().stream().anyMatch(sample -> sample.name().equals("workflow_active")), scrape.text());
