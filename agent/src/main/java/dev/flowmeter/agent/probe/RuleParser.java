@@ -499,8 +499,9 @@ public final class RuleParser {
         }
 
         /**
-         * {@code {value: EXPRESSION, in: [V, ...]}}, or {@code true} for a condition that always holds
-         * (a method that reports a failure), or null when absent.
+         * {@code {value: EXPRESSION, in: [V, ...]}}, or a list of those that must all hold (tested in
+         * order, each only when those before it hold), or {@code true} for a condition that always
+         * holds (a method that reports a failure), or null when absent.
          */
         Condition condition(String key, Sources sources) throws RuleException {
             Object value = yaml.get(key);
@@ -510,9 +511,21 @@ public final class RuleParser {
             if (Boolean.TRUE.equals(value)) {
                 return Condition.ALWAYS;
             }
+            if (value instanceof List && !((List<?>) value).isEmpty()) {
+                List<Condition> all = new ArrayList<>();
+                for (Object item : (List<?>) value) {
+                    all.add(condition(key, item, value, sources));
+                }
+                return Condition.all(all);
+            }
+            return condition(key, value, value, sources);
+        }
+
+        private Condition condition(String key, Object value, Object whole, Sources sources) throws RuleException {
             Map<?, ?> map = value instanceof Map ? (Map<?, ?>) value : Map.of();
             if (!(map.get("value") instanceof String) || !(map.get("in") instanceof List) || map.size() != 2) {
-                throw invalid("has '" + key + ": " + shown(value) + "'; give {value: EXPRESSION, in: [VALUE, ...]} or true");
+                throw invalid("has '" + key + ": " + shown(whole) + "'; give {value: EXPRESSION, in: [VALUE, ...]},"
+                        + " a list of those that must all hold, or true");
             }
             List<String> values = new ArrayList<>();
             for (Object item : (List<?>) map.get("in")) {
@@ -567,8 +580,11 @@ public final class RuleParser {
                 }
             }
             for (String key : List.of("failed_when", "when")) {
-                if (yaml.get(key) instanceof Map && ((Map<?, ?>) yaml.get(key)).get("value") instanceof String) {
-                    expressions.add((String) ((Map<?, ?>) yaml.get(key)).get("value"));
+                Object value = yaml.get(key);
+                for (Object condition : value instanceof List ? (List<?>) value : java.util.Collections.singletonList(value)) {
+                    if (condition instanceof Map && ((Map<?, ?>) condition).get("value") instanceof String) {
+                        expressions.add((String) ((Map<?, ?>) condition).get("value"));
+                    }
                 }
             }
             return expressions;

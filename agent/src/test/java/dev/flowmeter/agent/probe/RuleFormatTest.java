@@ -52,4 +52,23 @@ class RuleFormatTest {
                 "when", Map.of("value", "arg1", "in", List.of("true"))), 1);
         assertEquals(1, rule.argumentIndex(), "the condition's argument is passed to the probe");
     }
+
+    @Test
+    void aListOfConditionsHoldsWhenEachDoesAndALaterOneIsReadOnlyWhenThoseBeforeItHold() throws RuleException {
+        Condition all = Condition.all(List.of(new Condition(Expression.parse("arg0.getClass()"), "String"),
+                new Condition(Expression.parse("arg0.isEmpty()"), "false")));
+        assertTrue(all.test(null, "text", null, null));
+        assertFalse(all.test(null, "", null, null));
+        // An Integer has no isEmpty(): the first condition fails, so the second is never read.
+        assertFalse(all.test(null, 42, null, null));
+
+        Rule rule = new RuleParser().parse(Map.of("class", "a.B", "method", "failed", "parameters", 3,
+                "role", "workflow_end", "id", "arg1.getId()", "labels", Map.of("status", "'FAILURE'"),
+                "when", List.of(Map.of("value", "arg1.getClass()", "in", List.of("Operation")),
+                        Map.of("value", "arg2.isNew()", "in", List.of("true")))), 1);
+        assertTrue(rule.allArguments(), "the arguments of every condition in the list are passed to the probe");
+        RuleException invalid = assertThrows(RuleException.class, () -> new RuleParser().parse(Map.of("class", "a.B",
+                "method", "m", "role", "workflow_end", "id", "arg0", "when", List.of(Map.of("value", "arg0"))), 1));
+        assertTrue(invalid.getMessage().contains("a list of those that must all hold"), invalid.getMessage());
+    }
 }
