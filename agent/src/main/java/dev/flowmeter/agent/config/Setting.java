@@ -20,7 +20,7 @@ public enum Setting {
     PUSHGATEWAY_INTERVAL("pushgateway_interval", "10s", false, "how often the metrics are pushed; once more when the JVM exits"),
     CONFIG("config", "", false, "path of a YAML file with settings and rules; the settings above win over it"),
     MAX_SERIES("max_series", "2000", false,
-            "label sets per metric; further ones are recorded under `_other_` and counted"),
+            "label sets per metric family, every label and `_other_` counted; further ones are recorded under `_other_` and counted"),
     MAX_PENDING_WORKFLOWS("max_pending_workflows", "10000", false,
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,

@@ -78,7 +78,9 @@ public final class Metrics {
                 role.errors() == null ? null : counter(role.errors()),
                 role.active() == null ? null : gauge(role.active()),
                 maxSeries.applyAsInt(role.primary().name()),
-                droppedCounter(role.primary()));
+                droppedCounter(role.primary()),
+                role.errors() == null ? 0 : maxSeries.applyAsInt(role.errors().name()),
+                role.errors() == null ? null : droppedCounter(role.errors()));
         roles.put(role.name(), created);
         return created;
     }

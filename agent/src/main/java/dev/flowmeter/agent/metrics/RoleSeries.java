@@ -2,7 +2,6 @@ package dev.flowmeter.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +17,7 @@ public final class RoleSeries {
     private final Timer.Series failure;
     private final CounterDataPoint calls;
     private final GaugeDataPoint active;
-    private final Counter errors;
+    private final RoleMetrics families;
     private final ConcurrentHashMap<String, CounterDataPoint> errorsByException;
 
     RoleSeries(RoleMetrics families, String[] keyValues) {
@@ -35,8 +34,8 @@ public final class RoleSeries {
         }
         this.calls = families.calls() == null ? null : families.calls().labelValues(keyValues);
         this.active = families.active() == null ? null : families.active().labelValues(keyValues);
-        this.errors = families.errors();
-        this.errorsByException = errors == null ? null : new ConcurrentHashMap<>();
+        this.families = families;
+        this.errorsByException = families.errors() == null ? null : new ConcurrentHashMap<>();
     }
 
     /** A call has begun; counted in progress until it is {@link #record}ed. */
@@ -84,7 +83,16 @@ public final class RoleSeries {
             return counter;
         }
         String key = errorsByException.size() < MAX_EXCEPTIONS ? exception : LabelValues.OTHER;
-        return errorsByException.computeIfAbsent(key, name -> errors.labelValues(append(keyValues, name)));
+        counter = errorsByException.get(key);
+        if (counter != null) {
+            return counter;
+        }
+        CounterDataPoint made = families.newErrorSeries(append(keyValues, key));
+        if (made == null) {
+            return families.otherErrors();
+        }
+        CounterDataPoint raced = errorsByException.putIfAbsent(key, made);
+        return raced != null ? raced : made;
     }
 
     private static String[] append(String[] values, String last) {

@@ -51,8 +51,8 @@ public final class WorkflowLifecycle {
                 .labelNames(Catalog.WORKFLOW_ACTIVE.labelNameArray())
                 .withoutExemplars()
                 .register(registry);
-        this.durations = new SeriesIndex<>(2, maxSeries, duration::series, onDropped);
-        this.active = new SeriesIndex<>(1, maxSeries, gauge::labelValues, onDropped);
+        this.durations = new SeriesIndex<>(2, maxSeries, 1, duration::series, onDropped);
+        this.active = new SeriesIndex<>(1, maxSeries, 1, gauge::labelValues, onDropped);
         this.evicted = unpaired.labelValues("evicted");
         this.expired = unpaired.labelValues("expired");
         this.unknownEnd = unpaired.labelValues("unknown_end");
