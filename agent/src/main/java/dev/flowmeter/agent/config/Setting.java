@@ -25,6 +25,9 @@ public enum Setting {
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
+    SCRAPE_CACHE("scrape_cache", "off", false,
+            "how long one computed exposition answers every scrape (such as 15s), for JVMs whose gauges walk many"
+                    + " live objects; `off` computes each scrape"),
     WEAVE_CACHE("weave_cache", "on", false,
             "where woven classes are kept from one start to the next, so that a restart weaves none and never loads ByteBuddy:"
                     + " `on` is the directory `flowmeter-cache-USER` in the JVM's temporary directory, `off` keeps none,"
