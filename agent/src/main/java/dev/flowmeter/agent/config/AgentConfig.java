@@ -63,6 +63,11 @@ public final class AgentConfig {
         this.pushgatewayInterval = pushgatewayInterval;
     }
 
+    /** How the built-in families name their labels; checked when the configuration was parsed. */
+    public Naming naming() {
+        return Naming.valueOf(values.get(Setting.NAMING).toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** How long one computed exposition serves every scrape; null where each scrape computes its own. */
     public Duration scrapeCache() {
         String value = values.get(Setting.SCRAPE_CACHE);

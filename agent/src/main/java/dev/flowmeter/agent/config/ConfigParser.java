@@ -62,6 +62,9 @@ public final class ConfigParser {
             values.put(setting, values.get(setting).trim());
         }
 
+        if (!values.get(Setting.NAMING).matches("prometheus|conductor")) {
+            throw invalid(Setting.NAMING, values.get(Setting.NAMING), "prometheus or conductor");
+        }
         if (!values.get(Setting.SCRAPE_CACHE).equals(AgentConfig.OFF) && positiveDuration(values.get(Setting.SCRAPE_CACHE)) == null) {
             throw invalid(Setting.SCRAPE_CACHE, values.get(Setting.SCRAPE_CACHE), "off, or a positive duration such as 15s or 1m");
         }

@@ -25,6 +25,9 @@ public enum Setting {
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
+    NAMING("naming", "prometheus", false,
+            "label names of the built-in metrics: `prometheus` (snake case, `task_type`) or `conductor` (the Conductor"
+                    + " SDKs' metric reference: `taskType`, `workflowType`)"),
     SCRAPE_CACHE("scrape_cache", "off", false,
             "how long one computed exposition answers every scrape (such as 15s), for JVMs whose gauges walk many"
                     + " live objects; `off` computes each scrape"),
