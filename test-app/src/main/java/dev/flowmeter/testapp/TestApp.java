@@ -178,6 +178,9 @@ public final class TestApp implements AutoCloseable {
             if (inFlight != null && (inFlight < 1 || mode == Mode.WORKERS)) {
                 throw new IllegalArgumentException("--in-flight must be >= 1, and starts no workflows in --mode workers");
             }
+            if (virtualThreads) {
+                Workers.checkVirtualThreads();
+            }
             return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server, inFlight,
                     virtualThreads);
         }

@@ -70,13 +70,29 @@ final class Workers implements AutoCloseable {
         return virtualThreadExecutions.get();
     }
 
+    /**
+     * Checks that the client and the JVM offer virtual threads to workers, before anything starts.
+     *
+     * @throws IllegalArgumentException if they do not
+     */
+    static void checkVirtualThreads() {
+        isVirtual();
+        withUseVirtualThreads();
+    }
+
     private static void useVirtualThreads(TaskRunnerConfigurer.Builder builder) {
         try {
-            TaskRunnerConfigurer.Builder.class.getMethod("withUseVirtualThreads", boolean.class).invoke(builder, true);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException("--virtual-threads needs conductor-client 5 or later");
+            withUseVirtualThreads().invoke(builder, true);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.lang.reflect.Method withUseVirtualThreads() {
+        try {
+            return TaskRunnerConfigurer.Builder.class.getMethod("withUseVirtualThreads", boolean.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("--virtual-threads needs conductor-client 5 or later");
         }
     }
 
