@@ -4,6 +4,8 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The cached data points of one role for one set of key label values. */
@@ -65,12 +67,15 @@ public final class RoleSeries {
     }
 
     /**
-     * What failed: the thrown class, or for a reflective call's wrapper, which names no failure of
-     * its own, the cause (a job runner that invokes job methods by reflection throws those).
+     * What failed: the thrown class, or for a wrapper that names no failure of its own, its cause: a
+     * reflective call's (a job runner that invokes job methods by reflection throws those) and a
+     * future's ({@code ExecutionException}, {@code CompletionException}), as the Conductor Java SDK
+     * labels them.
      */
     static String exceptionName(Throwable thrown) {
         Throwable failure = thrown;
-        while ((failure instanceof InvocationTargetException || failure instanceof UndeclaredThrowableException)
+        while ((failure instanceof InvocationTargetException || failure instanceof UndeclaredThrowableException
+                || failure instanceof ExecutionException || failure instanceof CompletionException)
                 && failure.getCause() != null) {
             failure = failure.getCause();
         }
