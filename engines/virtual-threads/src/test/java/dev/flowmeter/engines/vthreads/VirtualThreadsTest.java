@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 class VirtualThreadsTest {
 
     /** Heap after the run, with the agent against without it: the agent's own classes' objects, its registry, ByteBuddy's caches. */
-    static final long HEAP_BOUND = 16L << 20;
+    static final long HEAP_BOUND = 8L << 20;
     /**
      * Growth of the heap over the run of 100,000 threads, with the agent against without it. A per-thread
      * object of the agent's kept for every finished thread, of 16 bytes, would add 1.6 MB.
