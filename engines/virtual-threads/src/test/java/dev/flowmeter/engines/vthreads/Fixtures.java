@@ -72,6 +72,24 @@ final class Fixtures {
         boolean hasFrame(String frame) {
             return frames.contains(frame);
         }
+
+        /**
+         * Whether the thread parked while the JVM loaded a class that the agent's code needed: a
+         * {@code ClassLoader.loadClass} frame above (called by) the agent's topmost frame. The JVM
+         * pins a virtual thread while it loads a class for it, and one that needs a class another
+         * thread is loading waits so; this is the agent's class loading, not a park of its own code.
+         */
+        boolean inClassLoadingForTheAgent() {
+            for (String frame : frames) {
+                if (frame.startsWith(AGENT_PACKAGE)) {
+                    return false;
+                }
+                if (frame.equals("java.lang.ClassLoader.loadClass")) {
+                    return frames.stream().anyMatch(f -> f.startsWith(AGENT_PACKAGE));
+                }
+            }
+            return false;
+        }
     }
 
     /** The jdk.VirtualThreadPinned events of a recording, read by the JDK that wrote it. */

@@ -71,6 +71,27 @@ class VirtualThreadsPinningSanityTest {
         assertEquals(1, label.size(), VirtualThreadsTest.describe(pinned));
         assertTrue(label.get(0).hasFrameIn(Fixtures.AGENT_PACKAGE), VirtualThreadsTest.describe(label));
         assertTrue(label.get(0).hasFrame(SITE + ".labelled"), VirtualThreadsTest.describe(label));
+        // A park in code the agent calls, not in class loading: the weaker check fails on it too.
+        assertFalse(label.get(0).inClassLoadingForTheAgent(), VirtualThreadsTest.describe(label));
+    }
+
+    /** The stack of the pinned park seen in VirtualThreadsTest's run (Temurin 25.0.3), top first. */
+    @Test
+    void aWaitForAClassTheAgentsCodeNeedsIsToldApart() {
+        Fixtures.Pinned seen = new Fixtures.Pinned(9_021_711, List.of(
+                "jdk.internal.loader.BuiltinClassLoader.loadClassOrNull", "jdk.internal.loader.BuiltinClassLoader.loadClass",
+                "java.lang.ClassLoader.loadClass", "dev.flowmeter.agent.probe.Expression$Step.computeValue",
+                "dev.flowmeter.agent.probe.Expression$Step.computeValue", "java.lang.ClassValue.getFromHashMap",
+                "java.lang.ClassValue.getFromBackup", "java.lang.ClassValue.get",
+                "dev.flowmeter.agent.probe.Expression$Step.label", "dev.flowmeter.agent.probe.Expression.value",
+                "dev.flowmeter.agent.probe.TimedProbe.series", "dev.flowmeter.agent.probe.TimedProbe.record",
+                "dev.flowmeter.agent.probe.TimedProbe.exit", "dev.flowmeter.agent.bootstrap.Probes.exit",
+                "dev.flowmeter.engines.vthreads.fixture.Orders.place"));
+        assertTrue(seen.hasFrameIn(Fixtures.AGENT_PACKAGE));
+        assertTrue(seen.inClassLoadingForTheAgent());
+        Fixtures.Pinned applications = new Fixtures.Pinned(1, List.of("jdk.internal.loader.BuiltinClassLoader.loadClassOrNull",
+                "java.lang.ClassLoader.loadClass", "dev.flowmeter.engines.vthreads.fixture.Gateway.send"));
+        assertFalse(applications.inClassLoadingForTheAgent());
     }
 
     @Test
