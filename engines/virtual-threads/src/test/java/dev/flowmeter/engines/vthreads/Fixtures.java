@@ -63,8 +63,12 @@ final class Fixtures {
         }
     }
 
-    /** A pinned park read from a recording: its duration and its stack, top frame first. */
-    record Pinned(long nanos, List<String> frames) {
+    /**
+     * A pinned park read from a recording: its duration, the blocking operation and the reason it
+     * stayed pinned (spaces made {@code _}; {@code -} where the JDK gives none), and its stack, top
+     * frame first.
+     */
+    record Pinned(long nanos, String operation, String reason, List<String> frames) {
         boolean hasFrameIn(String prefix) {
             return frames.stream().anyMatch(frame -> frame.startsWith(prefix));
         }
@@ -74,21 +78,25 @@ final class Fixtures {
         }
 
         /**
-         * Whether the thread parked while the JVM loaded a class that the agent's code needed: a
-         * {@code ClassLoader.loadClass} frame above (called by) the agent's topmost frame. The JVM
-         * pins a virtual thread while it loads a class for it, and one that needs a class another
-         * thread is loading waits so; this is the agent's class loading, not a park of its own code.
+         * Whether the thread waited, pinned, for a class that the agent's code needed and another
+         * thread was loading or initialising: the JVM pins a virtual thread while it loads or
+         * initialises a class for it. Either a {@code ClassLoader.loadClass} frame is above (called
+         * by) the agent's topmost frame, or the agent's frame is the top one and the JVM blocked
+         * there on a monitor or a wait (the agent's probes hold no monitor: a class being resolved
+         * or initialised), or the JDK names a class initialisation as the reason. Not so anywhere
+         * in the agent's transformer, whose own locks would show the same way.
          */
         boolean inClassLoadingForTheAgent() {
-            for (String frame : frames) {
-                if (frame.startsWith(AGENT_PACKAGE)) {
-                    return false;
-                }
-                if (frame.equals("java.lang.ClassLoader.loadClass")) {
-                    return frames.stream().anyMatch(f -> f.startsWith(AGENT_PACKAGE));
-                }
+            int top = 0;
+            while (top < frames.size() && !frames.get(top).startsWith(AGENT_PACKAGE)) {
+                top++;
             }
-            return false;
+            if (top == frames.size() || hasFrame(AGENT_PACKAGE + "probe.ClassFilter.transform")) {
+                return false;
+            }
+            List<String> above = frames.subList(0, top);
+            return above.contains("java.lang.ClassLoader.loadClass") || reason.contains("initialization")
+                    || above.isEmpty() && (operation.equals("Contended_monitor_enter") || operation.equals("Object.wait"));
         }
     }
 
@@ -106,7 +114,8 @@ final class Fixtures {
             for (String line : reader.stdout()) {
                 if (line.startsWith("pinned ")) {
                     String[] fields = line.split(" ");
-                    events.add(new Pinned(Long.parseLong(fields[1]), Arrays.asList(fields).subList(2, fields.length)));
+                    events.add(new Pinned(Long.parseLong(fields[1]), fields[2], fields[3],
+                            Arrays.asList(fields).subList(4, fields.length)));
                 }
             }
             if (events.size() != Integer.parseInt(total.substring("events ".length()))) {

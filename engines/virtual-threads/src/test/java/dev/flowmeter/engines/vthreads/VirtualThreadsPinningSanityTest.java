@@ -75,10 +75,10 @@ class VirtualThreadsPinningSanityTest {
         assertFalse(label.get(0).inClassLoadingForTheAgent(), VirtualThreadsTest.describe(label));
     }
 
-    /** The stack of the pinned park seen in VirtualThreadsTest's run (Temurin 25.0.3), top first. */
+    /** Stacks of pinned parks seen in VirtualThreadsTest's runs (Temurin 25.0.3), top first, and made-up ones. */
     @Test
     void aWaitForAClassTheAgentsCodeNeedsIsToldApart() {
-        Fixtures.Pinned seen = new Fixtures.Pinned(9_021_711, List.of(
+        Fixtures.Pinned seen = new Fixtures.Pinned(9_021_711, "Contended_monitor_enter", "Freeze_or_preempt_failed_(2)", List.of(
                 "jdk.internal.loader.BuiltinClassLoader.loadClassOrNull", "jdk.internal.loader.BuiltinClassLoader.loadClass",
                 "java.lang.ClassLoader.loadClass", "dev.flowmeter.agent.probe.Expression$Step.computeValue",
                 "dev.flowmeter.agent.probe.Expression$Step.computeValue", "java.lang.ClassValue.getFromHashMap",
@@ -89,7 +89,16 @@ class VirtualThreadsPinningSanityTest {
                 "dev.flowmeter.engines.vthreads.fixture.Orders.place"));
         assertTrue(seen.hasFrameIn(Fixtures.AGENT_PACKAGE));
         assertTrue(seen.inClassLoadingForTheAgent());
-        Fixtures.Pinned applications = new Fixtures.Pinned(1, List.of("jdk.internal.loader.BuiltinClassLoader.loadClassOrNull",
+        Fixtures.Pinned atTheAgentsFrame = new Fixtures.Pinned(10_927_469, "Contended_monitor_enter",
+                "Freeze_or_preempt_failed_(2)", List.of("dev.flowmeter.agent.probe.Expression.root",
+                        "dev.flowmeter.agent.probe.Expression.value", "dev.flowmeter.agent.bootstrap.Probes.exit",
+                        "dev.flowmeter.engines.vthreads.fixture.PriorityOrders.place"));
+        assertTrue(atTheAgentsFrame.inClassLoadingForTheAgent());
+        Fixtures.Pinned inTheTransformer = new Fixtures.Pinned(1, "Contended_monitor_enter", "-", List.of(
+                "dev.flowmeter.agent.probe.RuleIndex.applicable", "dev.flowmeter.agent.probe.ClassFilter.transform",
+                "java.lang.ClassLoader.defineClass1"));
+        assertFalse(inTheTransformer.inClassLoadingForTheAgent());
+        Fixtures.Pinned applications = new Fixtures.Pinned(1, "Contended_monitor_enter", "-", List.of("jdk.internal.loader.BuiltinClassLoader.loadClassOrNull",
                 "java.lang.ClassLoader.loadClass", "dev.flowmeter.engines.vthreads.fixture.Gateway.send"));
         assertFalse(applications.inClassLoadingForTheAgent());
     }

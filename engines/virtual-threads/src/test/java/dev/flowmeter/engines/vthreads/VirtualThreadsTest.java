@@ -54,7 +54,8 @@ class VirtualThreadsTest {
     @BeforeAll
     void runWithAndWithoutTheAgent() throws Exception {
         Fixtures.requireVirtualThreads();
-        List<String> options = List.of("-Xmx512m");
+        // 16 carriers on 2 cores: more threads race to the first uses of classes, the agent's among them.
+        List<String> options = List.of("-Xmx512m", "-Djdk.virtualThreadScheduler.parallelism=16");
         Path withAgent = Fixtures.recording("load-agent");
         List<String> agentOptions = new ArrayList<>(options);
         agentOptions.addAll(Fixtures.recordPinning(withAgent));
@@ -236,7 +237,7 @@ class VirtualThreadsTest {
      */
     @Test
     void aFixtureThatKeepsItsFinishedThreadsFailsBothMeasures() throws Exception {
-        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        List<String> options = new ArrayList<>(List.of("-Xmx512m", "-Djdk.virtualThreadScheduler.parallelism=16"));
         options.addAll(Fixtures.classPath());
         options.addAll(List.of(VirtualThreadsApp.class.getName(), "load", "retain"));
         long growth;
@@ -261,6 +262,7 @@ class VirtualThreadsTest {
     }
 
     static String describe(List<Fixtures.Pinned> pinned) {
-        return pinned.stream().map(p -> p.nanos() + " ns: " + String.join(" < ", p.frames())).collect(Collectors.joining("\n"));
+        return pinned.stream().map(p -> p.nanos() + " ns, " + p.operation() + ", " + p.reason() + ": "
+                + String.join(" < ", p.frames())).collect(Collectors.joining("\n"));
     }
 }
