@@ -54,7 +54,7 @@ final class MetricsServer {
         HTTPServer.Builder builder = HTTPServer.builder(metrics.properties())
                 .hostname(config.host())
                 .port(config.port())
-                .registry(metrics.registry())
+                .registry(config.scrapeCache() == null ? metrics.registry() : new ScrapeCache(metrics.registry(), config.scrapeCache()))
                 .defaultHandler(introspection);
         if (security.user() != null) {
             builder.authenticator(new Credentials(security, metrics));

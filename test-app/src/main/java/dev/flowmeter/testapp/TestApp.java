@@ -23,7 +23,10 @@ public final class TestApp implements AutoCloseable {
             "                  without --workflows), and print a line each time another 100 have finished",
             "  --mode M        all: server, load and workers in this JVM (default); server: the engine, its API and",
             "                  the load, for workers in other JVMs; workers: only workers, polling --server",
-            "  --server URL    the Conductor API the workers poll, such as http://host:8080/api (--mode workers)");
+            "  --server URL    the Conductor API the workers poll, such as http://host:8080/api (--mode workers)",
+            "  --virtual-threads B  true: the workers execute on virtual threads, and the count of executions that",
+            "                  did is printed when all --workflows have finished (conductor-client 5+, Java 21+;",
+            "                  default false)");
 
     /** What runs in this JVM: one server with several worker JVMs is how Conductor deployments grow. */
     enum Mode { ALL, SERVER, WORKERS }
@@ -48,7 +51,8 @@ public final class TestApp implements AutoCloseable {
             System.out.println("test-app: Conductor API at " + apiUrl);
             loadDriver = new LoadDriver(apiUrl, options.seed);
         }
-        workers = options.mode == Mode.SERVER ? null : new Workers(apiUrl, stats, options.seed, options.failRate);
+        workers = options.mode == Mode.SERVER ? null
+                : new Workers(apiUrl, stats, options.seed, options.failRate, options.virtualThreads);
         if (options.mode == Mode.WORKERS) {
             System.out.println("test-app: workers polling " + apiUrl);
         } else if (options.workflows == null && options.inFlight != null) {
@@ -61,6 +65,10 @@ public final class TestApp implements AutoCloseable {
                 // Stopped workers make every count final, so that metrics can be compared with the stats.
                 if (workers != null) {
                     workers.stop();
+                    if (options.virtualThreads) {
+                        System.out.println("test-app: " + workers.virtualThreadExecutions()
+                                + " task executions on virtual threads");
+                    }
                 }
                 System.out.println("test-app: all " + count + " workflows finished");
             });
@@ -119,10 +127,10 @@ public final class TestApp implements AutoCloseable {
      * @param inFlight null to start workflows at a fixed pace, or all at once with {@code workflows}
      */
     private record Options(Integer workflows, int apiPort, double failRate, long seed, int apiFailEvery, Mode mode,
-            String server, Integer inFlight) {
+            String server, Integer inFlight, boolean virtualThreads) {
 
         private static final Set<String> NAMES = Set.of("--workflows", "--api-port", "--fail-rate", "--seed",
-                "--api-fail-every", "--mode", "--server", "--in-flight");
+                "--api-fail-every", "--mode", "--server", "--in-flight", "--virtual-threads");
 
         static Options parse(String[] args) {
             Integer workflows = null;
@@ -133,6 +141,7 @@ public final class TestApp implements AutoCloseable {
             Mode mode = Mode.ALL;
             String server = null;
             Integer inFlight = null;
+            boolean virtualThreads = false;
             for (int i = 0; i < args.length; i += 2) {
                 String name = args[i];
                 if (!NAMES.contains(name)) {
@@ -151,6 +160,7 @@ public final class TestApp implements AutoCloseable {
                         case "--mode" -> mode = parseMode(value);
                         case "--server" -> server = value;
                         case "--in-flight" -> inFlight = Integer.parseInt(value);
+                        case "--virtual-threads" -> virtualThreads = parseBoolean(value);
                         default -> seed = Long.parseLong(value);
                     }
                 } catch (NumberFormatException e) {
@@ -168,7 +178,18 @@ public final class TestApp implements AutoCloseable {
             if (inFlight != null && (inFlight < 1 || mode == Mode.WORKERS)) {
                 throw new IllegalArgumentException("--in-flight must be >= 1, and starts no workflows in --mode workers");
             }
-            return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server, inFlight);
+            if (virtualThreads) {
+                Workers.checkVirtualThreads();
+            }
+            return new Options(workflows, apiPort, failRate, seed, apiFailEvery, mode, server, inFlight,
+                    virtualThreads);
+        }
+
+        private static boolean parseBoolean(String value) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException("--virtual-threads takes true or false, not " + value);
+            }
+            return Boolean.parseBoolean(value);
         }
     }
 }

@@ -1,9 +1,13 @@
 package dev.flowmeter.testapp;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
@@ -28,10 +32,19 @@ final class Workers implements AutoCloseable {
     private final double failRate;
     private final ConductorClient client;
     private final TaskRunnerConfigurer configurer;
+    /** Executions that ran on a virtual thread, counted only with {@code virtualThreads}. */
+    private final AtomicLong virtualThreadExecutions = new AtomicLong();
 
-    Workers(String apiUrl, Stats stats, long seed, double failRate) {
+    /**
+     * @param virtualThreads run the executions on virtual threads, which conductor-client 5 and later offer on
+     *     Java 21 and later ({@code TaskRunnerConfigurer.Builder#withUseVirtualThreads}); test-app is built with
+     *     conductor-client 4, so the option is reached by reflection
+     * @throws IllegalArgumentException if {@code virtualThreads} is asked of a client or JVM without them
+     */
+    Workers(String apiUrl, Stats stats, long seed, double failRate, boolean virtualThreads) {
         this.seed = seed;
         this.failRate = failRate;
+        MethodHandle isVirtual = virtualThreads ? isVirtual() : null;
         Map<String, Function<Task, TaskResult>> bodies = Map.of(
                 "validate_order", Workers::completed,
                 "charge_payment", this::chargePayment,
@@ -39,14 +52,56 @@ final class Workers implements AutoCloseable {
                 "render_report", this::slow);
         List<Worker> workers = Engine.TASK_TYPES.stream()
                 .map(type -> (Worker) new CountingWorker(type, bodies.get(type), stats,
-                        new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0))))
+                        new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0)), isVirtual, virtualThreadExecutions))
                 .toList();
         client = ConductorClient.builder().basePath(apiUrl).build();
-        configurer = new TaskRunnerConfigurer.Builder(new TaskClient(client), workers)
+        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(new TaskClient(client), workers)
                 .withThreadCount(THREADS_PER_TASK_TYPE)
-                .withWorkerNamePrefix("test-app-worker-%d")
-                .build();
+                .withWorkerNamePrefix("test-app-worker-%d");
+        if (virtualThreads) {
+            useVirtualThreads(builder);
+        }
+        configurer = builder.build();
         configurer.init();
+    }
+
+    /** How many executions ran on a virtual thread; 0 unless the workers were made with {@code virtualThreads}. */
+    long virtualThreadExecutions() {
+        return virtualThreadExecutions.get();
+    }
+
+    /**
+     * Checks that the client and the JVM offer virtual threads to workers, before anything starts.
+     *
+     * @throws IllegalArgumentException if they do not
+     */
+    static void checkVirtualThreads() {
+        isVirtual();
+        withUseVirtualThreads();
+    }
+
+    private static void useVirtualThreads(TaskRunnerConfigurer.Builder builder) {
+        try {
+            withUseVirtualThreads().invoke(builder, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.lang.reflect.Method withUseVirtualThreads() {
+        try {
+            return TaskRunnerConfigurer.Builder.class.getMethod("withUseVirtualThreads", boolean.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("--virtual-threads needs conductor-client 5 or later");
+        }
+    }
+
+    private static MethodHandle isVirtual() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("--virtual-threads needs Java 21 or later");
+        }
     }
 
     /**
@@ -119,8 +174,9 @@ final class Workers implements AutoCloseable {
         }
     }
 
+    /** @param isVirtual {@code Thread#isVirtual}, to count executions on virtual threads, or null not to */
     private record CountingWorker(String taskType, Function<Task, TaskResult> body, Stats stats,
-            AtomicInteger pausedPolls) implements Worker {
+            AtomicInteger pausedPolls, MethodHandle isVirtual, AtomicLong virtualThreadExecutions) implements Worker {
 
         @Override
         public boolean paused() {
@@ -138,6 +194,9 @@ final class Workers implements AutoCloseable {
 
         @Override
         public TaskResult execute(Task task) {
+            if (isVirtual != null && onVirtualThread()) {
+                virtualThreadExecutions.incrementAndGet();
+            }
             try {
                 TaskResult result = body.apply(task);
                 stats.executed(taskType, result.getStatus() == TaskResult.Status.COMPLETED);
@@ -145,6 +204,14 @@ final class Workers implements AutoCloseable {
             } catch (RuntimeException e) {
                 stats.threw(taskType, e);
                 throw e;
+            }
+        }
+
+        private boolean onVirtualThread() {
+            try {
+                return (boolean) isVirtual.invoke(Thread.currentThread());
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
             }
         }
 

@@ -101,6 +101,15 @@ class TestAppTest {
     void rejectsUnknownArguments() {
         assertThrows(IllegalArgumentException.class, () -> TestApp.start("--workflow", "3"));
         assertThrows(IllegalArgumentException.class, () -> TestApp.start("--in-flight", "0"));
+        assertThrows(IllegalArgumentException.class, () -> TestApp.start("--virtual-threads", "yes"));
+    }
+
+    /** test-app is built with conductor-client 4, whose workers have no virtual threads (engines/conductor-5 runs 5). */
+    @Test
+    void refusesVirtualThreadsWithConductorClient4() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> TestApp.start("--virtual-threads", "true", "--workflows", "0", "--api-port", "0"));
+        assertTrue(refused.getMessage().contains("--virtual-threads needs"), refused.getMessage());
     }
 
     private static long expectedUpdates(JsonNode executions) {

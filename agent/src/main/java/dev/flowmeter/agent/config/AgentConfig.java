@@ -11,6 +11,9 @@ import java.util.Set;
 /** The configuration in effect, after every source has been read and checked. */
 public final class AgentConfig {
 
+    /** The value that turns an optional feature off. */
+    static final String OFF = "off";
+
     /** The port when no metrics server is wanted ({@code port=off}). */
     public static final int NO_SERVER = -1;
 
@@ -58,6 +61,17 @@ public final class AgentConfig {
         this.pushgateway = pushgateway;
         this.job = job;
         this.pushgatewayInterval = pushgatewayInterval;
+    }
+
+    /** How the built-in families name their labels; checked when the configuration was parsed. */
+    public Naming naming() {
+        return Naming.valueOf(values.get(Setting.NAMING).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** How long one computed exposition serves every scrape; null where each scrape computes its own. */
+    public Duration scrapeCache() {
+        String value = values.get(Setting.SCRAPE_CACHE);
+        return value.equals(OFF) ? null : ConfigParser.positiveDuration(value);
     }
 
     /** The weave_cache setting: {@code on}, {@code off} or a directory (see {@link Setting#WEAVE_CACHE}). */

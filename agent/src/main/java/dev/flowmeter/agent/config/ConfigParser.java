@@ -62,6 +62,12 @@ public final class ConfigParser {
             values.put(setting, values.get(setting).trim());
         }
 
+        if (!values.get(Setting.NAMING).matches("prometheus|conductor")) {
+            throw invalid(Setting.NAMING, values.get(Setting.NAMING), "prometheus or conductor");
+        }
+        if (!values.get(Setting.SCRAPE_CACHE).equals(AgentConfig.OFF) && positiveDuration(values.get(Setting.SCRAPE_CACHE)) == null) {
+            throw invalid(Setting.SCRAPE_CACHE, values.get(Setting.SCRAPE_CACHE), "off, or a positive duration such as 15s or 1m");
+        }
         if (!given.getOrDefault(Setting.AUTH_PASSWORD, "").isEmpty()
                 && environment.get(Setting.AUTH_PASSWORD.environmentVariable()) == null) {
             warnings.add("auth_password is given on the command line, where ps shows it to every user of the machine;"
@@ -239,17 +245,26 @@ public final class ConfigParser {
     }
 
     private static Duration duration(Setting setting, String value) throws ConfigException {
-        Matcher matcher = DURATION.matcher(value);
-        if (matcher.matches() && Long.parseLong(matcher.group(1)) > 0) {
-            long amount = Long.parseLong(matcher.group(1));
-            switch (matcher.group(2)) {
-                case "s": return Duration.ofSeconds(amount);
-                case "m": return Duration.ofMinutes(amount);
-                case "h": return Duration.ofHours(amount);
-                default: return Duration.ofDays(amount);
-            }
+        Duration duration = positiveDuration(value);
+        if (duration == null) {
+            throw invalid(setting, value, "a positive duration such as 90s, 30m, 24h or 7d");
         }
-        throw invalid(setting, value, "a positive duration such as 90s, 30m, 24h or 7d");
+        return duration;
+    }
+
+    /** A positive duration such as 90s, 30m, 24h or 7d; null for anything else. */
+    static Duration positiveDuration(String value) {
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+            return null;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        switch (matcher.group(2)) {
+            case "s": return Duration.ofSeconds(amount);
+            case "m": return Duration.ofMinutes(amount);
+            case "h": return Duration.ofHours(amount);
+            default: return Duration.ofDays(amount);
+        }
     }
 
     private static boolean bool(Setting setting, String value) throws ConfigException {

@@ -9,7 +9,7 @@ public enum Setting {
     HOST("host", "0.0.0.0", false, "address the metrics server binds to; 127.0.0.1 keeps it local"),
     TIMERS("timers", "histogram", false,
             "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
-                    + " over a sliding window of the last 1024 observations"),
+                    + " over a sliding window of the last 1000 observations, as the Conductor SDKs' reference says"),
     DISABLE("disable", "", true, "instrumentations to switch off, comma-separated"),
     JVM("jvm", "false", false, "`true` adds client_java's JVM metrics (memory, GC, threads, classes, ...)"),
     TEXTFILE("textfile", "", false,
@@ -20,11 +20,17 @@ public enum Setting {
     PUSHGATEWAY_INTERVAL("pushgateway_interval", "10s", false, "how often the metrics are pushed; once more when the JVM exits"),
     CONFIG("config", "", false, "path of a YAML file with settings and rules; the settings above win over it"),
     MAX_SERIES("max_series", "2000", false,
-            "label sets per metric; further ones are recorded under `_other_` and counted"),
+            "label sets per metric family, every label and `_other_` counted; further ones are recorded under `_other_` and counted"),
     MAX_PENDING_WORKFLOWS("max_pending_workflows", "10000", false,
             "started workflows remembered to pair with their end; the oldest beyond are dropped and counted"),
     MAX_WORKFLOW_AGE("max_workflow_age", "24h", false,
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
+    NAMING("naming", "prometheus", false,
+            "label names of the built-in metrics: `prometheus` (snake case, `task_type`) or `conductor` (the Conductor"
+                    + " SDKs' metric reference: `taskType`, `workflowType`)"),
+    SCRAPE_CACHE("scrape_cache", "off", false,
+            "how long one computed exposition answers every scrape (such as 15s), for JVMs whose gauges walk many"
+                    + " live objects; `off` computes each scrape"),
     WEAVE_CACHE("weave_cache", "on", false,
             "where woven classes are kept from one start to the next, so that a restart weaves none and never loads ByteBuddy:"
                     + " `on` is the directory `flowmeter-cache-USER` in the JVM's temporary directory, `off` keeps none,"

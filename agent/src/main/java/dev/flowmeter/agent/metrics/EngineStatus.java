@@ -22,7 +22,7 @@ public final class EngineStatus {
                 .labelNames(Catalog.ENGINE_STATUS.labelNameArray())
                 .states(STATES)
                 .register(registry);
-        engines = new SeriesIndex<>(1, maxSeries, stateSet::labelValues, onDropped);
+        engines = new SeriesIndex<>(1, maxSeries, STATES.length, stateSet::labelValues, onDropped);
     }
 
     public void set(String engine, String state) {

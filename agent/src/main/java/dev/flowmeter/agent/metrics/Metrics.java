@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.metrics;
 
 import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -25,6 +26,7 @@ public final class Metrics {
     // the agent can configure this copy by accident.
     private final PrometheusProperties properties = PrometheusProperties.builder().build();
     private final TimerKind timerKind;
+    private final Naming naming;
     private final ToIntFunction<String> maxSeries;
     private final int maxPendingWorkflows;
     private final Duration maxWorkflowAge;
@@ -35,12 +37,19 @@ public final class Metrics {
     private EngineStatus engines;
 
     public Metrics(AgentConfig config, String version) {
-        this(config.timers(), config::maxSeries, config.maxPendingWorkflows(), config.maxWorkflowAge(), version);
+        this(config.timers(), config.naming(), config::maxSeries, config.maxPendingWorkflows(), config.maxWorkflowAge(),
+                version);
     }
 
     public Metrics(TimerKind timerKind, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
             Duration maxWorkflowAge, String version) {
+        this(timerKind, Naming.PROMETHEUS, maxSeries, maxPendingWorkflows, maxWorkflowAge, version);
+    }
+
+    public Metrics(TimerKind timerKind, Naming naming, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
+            Duration maxWorkflowAge, String version) {
         this.timerKind = timerKind;
+        this.naming = naming;
         this.maxSeries = maxSeries;
         this.maxPendingWorkflows = maxPendingWorkflows;
         this.maxWorkflowAge = maxWorkflowAge;
@@ -78,7 +87,9 @@ public final class Metrics {
                 role.errors() == null ? null : counter(role.errors()),
                 role.active() == null ? null : gauge(role.active()),
                 maxSeries.applyAsInt(role.primary().name()),
-                droppedCounter(role.primary()));
+                droppedCounter(role.primary()),
+                role.errors() == null ? 0 : maxSeries.applyAsInt(role.errors().name()),
+                role.errors() == null ? null : droppedCounter(role.errors()));
         roles.put(role.name(), created);
         return created;
     }
@@ -86,7 +97,7 @@ public final class Metrics {
     /** Workflow durations and in-flight workflows, pairing starts with ends by id. */
     public synchronized WorkflowLifecycle workflows() {
         if (workflows == null) {
-            workflows = new WorkflowLifecycle(timer(Catalog.WORKFLOW_DURATION), registry, properties,
+            workflows = new WorkflowLifecycle(timer(Catalog.WORKFLOW_DURATION), gauge(Catalog.WORKFLOW_ACTIVE),
                     counter(Catalog.UNPAIRED_WORKFLOWS), maxPendingWorkflows, maxWorkflowAge,
                     maxSeries.applyAsInt(Catalog.WORKFLOW_DURATION.name()), droppedCounter(Catalog.WORKFLOW_DURATION));
         }
@@ -124,13 +135,30 @@ public final class Metrics {
         registry.register(collector);
     }
 
-    private Timer timer(MetricFamily family) {
+    /**
+     * A built-in family as the naming spells its labels (the Conductor SDKs' {@code taskType}, say);
+     * the user's families as the user named them.
+     */
+    private MetricFamily named(MetricFamily family) {
+        if (!Catalog.ALL.contains(family)) {
+            return family;
+        }
+        String[] labels = family.labelNameArray();
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = naming.label(labels[i]);
+        }
+        return new MetricFamily(family.name(), family.type(), family.help(), labels);
+    }
+
+    private Timer timer(MetricFamily unnamed) {
+        MetricFamily family = named(unnamed);
         return timerKind == TimerKind.SUMMARY
                 ? new WindowSummaryTimer(family, registry)
                 : new HistogramTimer(family, properties, registry);
     }
 
-    private Gauge gauge(MetricFamily family) {
+    private Gauge gauge(MetricFamily unnamed) {
+        MetricFamily family = named(unnamed);
         return Gauge.builder(properties)
                 .name(family.name())
                 .help(family.help())
@@ -139,7 +167,8 @@ public final class Metrics {
                 .register(registry);
     }
 
-    public Counter counter(MetricFamily family) {
+    public Counter counter(MetricFamily unnamed) {
+        MetricFamily family = named(unnamed);
         return Counter.builder(properties)
                 .name(family.name())
                 .help(family.help())

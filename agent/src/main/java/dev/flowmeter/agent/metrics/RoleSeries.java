@@ -2,9 +2,10 @@ package dev.flowmeter.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The cached data points of one role for one set of key label values. */
@@ -18,7 +19,7 @@ public final class RoleSeries {
     private final Timer.Series failure;
     private final CounterDataPoint calls;
     private final GaugeDataPoint active;
-    private final Counter errors;
+    private final RoleMetrics families;
     private final ConcurrentHashMap<String, CounterDataPoint> errorsByException;
 
     RoleSeries(RoleMetrics families, String[] keyValues) {
@@ -35,8 +36,8 @@ public final class RoleSeries {
         }
         this.calls = families.calls() == null ? null : families.calls().labelValues(keyValues);
         this.active = families.active() == null ? null : families.active().labelValues(keyValues);
-        this.errors = families.errors();
-        this.errorsByException = errors == null ? null : new ConcurrentHashMap<>();
+        this.families = families;
+        this.errorsByException = families.errors() == null ? null : new ConcurrentHashMap<>();
     }
 
     /** A call has begun; counted in progress until it is {@link #record}ed. */
@@ -66,12 +67,15 @@ public final class RoleSeries {
     }
 
     /**
-     * What failed: the thrown class, or for a reflective call's wrapper, which names no failure of
-     * its own, the cause (a job runner that invokes job methods by reflection throws those).
+     * What failed: the thrown class, or for a wrapper that names no failure of its own, its cause: a
+     * reflective call's (a job runner that invokes job methods by reflection throws those) and a
+     * future's ({@code ExecutionException}, {@code CompletionException}), as the Conductor Java SDK
+     * labels them.
      */
     static String exceptionName(Throwable thrown) {
         Throwable failure = thrown;
-        while ((failure instanceof InvocationTargetException || failure instanceof UndeclaredThrowableException)
+        while ((failure instanceof InvocationTargetException || failure instanceof UndeclaredThrowableException
+                || failure instanceof ExecutionException || failure instanceof CompletionException)
                 && failure.getCause() != null) {
             failure = failure.getCause();
         }
@@ -84,7 +88,16 @@ public final class RoleSeries {
             return counter;
         }
         String key = errorsByException.size() < MAX_EXCEPTIONS ? exception : LabelValues.OTHER;
-        return errorsByException.computeIfAbsent(key, name -> errors.labelValues(append(keyValues, name)));
+        counter = errorsByException.get(key);
+        if (counter != null) {
+            return counter;
+        }
+        CounterDataPoint made = families.newErrorSeries(append(keyValues, key));
+        if (made == null) {
+            return families.otherErrors();
+        }
+        CounterDataPoint raced = errorsByException.putIfAbsent(key, made);
+        return raced != null ? raced : made;
     }
 
     private static String[] append(String[] values, String last) {

@@ -4,8 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the cached series for a label set without allocating: one map level per label, walked one
- * value at a time with {@link #step}, so that callers need no key object. At most {@code cap} label
- * sets are created; past that, {@link #create} hands out the {@code _other_} series.
+ * value at a time with {@link #step}, so that callers need no key object. The metric family keeps at
+ * most {@code cap} label sets, every label counted, {@code _other_}'s among them: a key's label set
+ * may stand for several of the family's (a timer's two statuses, a state set's states), so fewer keys
+ * than {@code cap} are created; past that, {@link #create} hands out the {@code _other_} series.
  */
 public final class SeriesIndex<T> {
 
@@ -14,16 +16,18 @@ public final class SeriesIndex<T> {
     }
 
     private final int depth;
-    private final int cap;
+    /** How many keys get series of their own, the {@code _other_} key's room kept. */
+    private final int keys;
     private final Factory<T> factory;
     private final Runnable onDropped;
     private final Object root;
     private int size;
     private T other;
 
-    public SeriesIndex(int depth, int cap, Factory<T> factory, Runnable onDropped) {
+    /** @param labelSetsPerKey the family's label sets that one key's series holds */
+    public SeriesIndex(int depth, int cap, int labelSetsPerKey, Factory<T> factory, Runnable onDropped) {
         this.depth = depth;
-        this.cap = cap;
+        this.keys = cap / labelSetsPerKey - 1;
         this.factory = factory;
         this.onDropped = onDropped;
         this.root = depth == 0 ? factory.create(new String[0]) : new ConcurrentHashMap<String, Object>();
@@ -60,7 +64,7 @@ public final class SeriesIndex<T> {
         for (int i = 0; i < depth - 1; i++) {
             Object next = step(level, labelValues[i]);
             if (next == null) {
-                if (size >= cap) {
+                if (size >= keys) {
                     return dropped();
                 }
                 next = new ConcurrentHashMap<String, Object>();
@@ -72,7 +76,7 @@ public final class SeriesIndex<T> {
         if (existing != null) {
             return (T) existing;
         }
-        if (size >= cap) {
+        if (size >= keys) {
             return dropped();
         }
         T series = factory.create(labelValues);

@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Quantiles over a sliding window of the last {@link #WINDOW} observations, as the Conductor SDKs
- * publish them. client_java's own Summary keeps a decaying sketch whose observation costs hundreds
+ * publish them (their metric reference: the last 1000). client_java's own Summary keeps a decaying sketch whose observation costs hundreds
  * of nanoseconds; here an observation is one index increment, one array store and one add, and the
  * sorting happens at scrape time.
  */
 final class WindowSummaryTimer implements Timer, MultiCollector {
 
-    static final int WINDOW = 1024;
+    static final int WINDOW = 1000;
     static final double[] QUANTILES = {0.5, 0.75, 0.9, 0.95, 0.99};
 
     private final MetricFamily family;
@@ -63,7 +63,7 @@ final class WindowSummaryTimer implements Timer, MultiCollector {
         @Override
         public void observeNanos(long nanos) {
             double seconds = Unit.nanosToSeconds(nanos);
-            window[(int) (count.getAndIncrement() & (WINDOW - 1))] = seconds;
+            window[(int) (count.getAndIncrement() % WINDOW)] = seconds;
             sum.add(seconds);
         }
 

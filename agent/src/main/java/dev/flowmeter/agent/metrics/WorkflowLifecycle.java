@@ -1,11 +1,9 @@
 package dev.flowmeter.agent.metrics;
 
-import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,16 +41,10 @@ public final class WorkflowLifecycle {
     // Insertion order is start order: the eldest entry is the one to evict or expire first.
     private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
 
-    WorkflowLifecycle(Timer duration, PrometheusRegistry registry, PrometheusProperties properties, Counter unpaired,
-            int maxPending, Duration maxAge, int maxSeries, Runnable onDropped) {
-        Gauge gauge = Gauge.builder(properties)
-                .name(Catalog.WORKFLOW_ACTIVE.name())
-                .help(Catalog.WORKFLOW_ACTIVE.help())
-                .labelNames(Catalog.WORKFLOW_ACTIVE.labelNameArray())
-                .withoutExemplars()
-                .register(registry);
-        this.durations = new SeriesIndex<>(2, maxSeries, duration::series, onDropped);
-        this.active = new SeriesIndex<>(1, maxSeries, gauge::labelValues, onDropped);
+    WorkflowLifecycle(Timer duration, Gauge gauge, Counter unpaired, int maxPending, Duration maxAge, int maxSeries,
+            Runnable onDropped) {
+        this.durations = new SeriesIndex<>(2, maxSeries, 1, duration::series, onDropped);
+        this.active = new SeriesIndex<>(1, maxSeries, 1, gauge::labelValues, onDropped);
         this.evicted = unpaired.labelValues("evicted");
         this.expired = unpaired.labelValues("expired");
         this.unknownEnd = unpaired.labelValues("unknown_end");

@@ -72,7 +72,10 @@ final class ClassFilter implements ClassFileTransformer {
      * ClassCircularityError that the JVM keeps for good.
      */
     void prepare() {
-        transform(Object.class.getModule(), null, "java/lang/Object", null, null, ClassFiles.read(null, "java/lang/Object"));
+        byte[] object = ClassFiles.read(null, "java/lang/Object");
+        if (object != null) {
+            transform(Object.class.getModule(), null, "java/lang/Object", null, null, object);
+        }
     }
 
     /** A class in a named module, the JDK's own among them, must read the module of {@link Probes} to call it. */

@@ -94,7 +94,7 @@ final class InstanceGaugeProbe extends RuleProbe implements MultiCollector {
             labelValues[i] = labels[i].value(instance, null, null, null);
         }
         List<String> key = Arrays.asList(labelValues);
-        if (!sums.containsKey(key) && sums.size() >= maxSeries) {
+        if (!sums.containsKey(key) && sums.size() >= maxSeries - 1) { // _other_ is one of the label sets
             onDropped.run();
             String[] other = new String[labels.length];
             Arrays.fill(other, LabelValues.OTHER);

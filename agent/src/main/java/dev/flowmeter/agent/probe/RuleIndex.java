@@ -51,17 +51,22 @@ final class RuleIndex {
             this.reservedId = reservedId;
         }
 
+        /** The id the rule's advice is bound to, whether or not its probe is made yet. */
+        int reservedId() {
+            return reservedId;
+        }
+
+        /** Whether the rule's probe could not be made, so that it is woven nowhere. */
+        synchronized boolean isSkipped() {
+            return skipped;
+        }
+
         /**
          * The id of the rule's probe, which is made and registered the first time it is asked for:
          * rules whose classes never load, those of the libraries an application does not have, cost
          * no probe and no metric family. {@link #SKIPPED} where it cannot be made: the rule is then
          * skipped, and says why.
          */
-        /** The id the rule's advice is bound to, whether or not its probe is made yet. */
-        int reservedId() {
-            return reservedId;
-        }
-
         synchronized int probeId() {
             if (!made) {
                 made = true;

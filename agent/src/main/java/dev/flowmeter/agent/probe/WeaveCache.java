@@ -128,7 +128,10 @@ final class WeaveCache {
         }
         List<Weaver.Match> matched = new ArrayList<>();
         byte[] woven = Weaver.weave(loader, className, classFile, rules, matched);
-        write(file, key, classFile, woven, matched);
+        if (rules.stream().noneMatch(RuleIndex.Entry::isSkipped)) {
+            // a rule skipped now (its metric taken by another, say) may not be at the next start
+            write(file, key, classFile, woven, matched);
+        }
         return woven;
     }
 

@@ -48,6 +48,14 @@ class ConfigParserTest {
     }
 
     @Test
+    void theScrapeCacheIsOffOrAPositiveDuration() throws ConfigException {
+        assertEquals(null, parse("").scrapeCache());
+        assertEquals(java.time.Duration.ofSeconds(15), parse("scrape_cache=15s").scrapeCache());
+        assertEquals("invalid value '0s' for 'scrape_cache'; accepted: off, or a positive duration such as 15s or 1m",
+                error("scrape_cache=0s"));
+    }
+
+    @Test
     void aTokenWithoutEqualsContinuesTheListOfThePreviousKey() throws ConfigException {
         AgentConfig config = parse("disable=conductor,okhttp,port=9465");
         assertEquals(Set.of("conductor", "okhttp"), config.disabled());

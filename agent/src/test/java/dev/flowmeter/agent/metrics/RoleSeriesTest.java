@@ -15,6 +15,9 @@ class RoleSeriesTest {
         assertEquals("IOException", RoleSeries.exceptionName(new InvocationTargetException(new IOException())));
         assertEquals("IOException", RoleSeries.exceptionName(
                 new UndeclaredThrowableException(new InvocationTargetException(new IOException()))));
+        assertEquals("IOException", RoleSeries.exceptionName(new java.util.concurrent.ExecutionException(new IOException())));
+        assertEquals("IOException", RoleSeries.exceptionName(new java.util.concurrent.CompletionException(
+                new java.util.concurrent.ExecutionException(new IOException()))));
         assertEquals("InvocationTargetException", RoleSeries.exceptionName(new InvocationTargetException(null)),
                 "a wrapper without a cause is all there is to name");
     }

@@ -1,0 +1,254 @@
+package dev.flowmeter.engines.conductor5;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.netflix.conductor.client.http.TaskClient;
+import dev.flowmeter.testapp.TestApp;
+import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.Promtool;
+import dev.flowmeter.testkit.Scrape;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * test-app (its Conductor API, engine, load driver and workers) compiled against conductor-client 5, run with the
+ * agent on a JDK of Java 21 or later: a fixed load with failed results, thrown exceptions, paused polls, rejected
+ * workflow starts and polls and updates answered with HTTP 500; every count on /metrics must equal what the
+ * application counted itself, exactly as e2e's ConductorEndToEndTest holds conductor-client 4 to. Each subclass is
+ * one run of the client's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class Conductor5EndToEndTest {
+
+    private static final int WORKFLOWS = 150;
+    private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
+    private static final Pattern VIRTUAL_EXECUTIONS = Pattern.compile("test-app: (\\d+) task executions on virtual threads");
+    private static final Pattern IDENTIFIER = Pattern.compile(
+            "(?i).*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\\d{6,}).*");
+
+    /** Whether the workers execute on virtual threads, conductor-client 5's option for Java 21. */
+    abstract boolean virtualThreads();
+
+    /** Whether the client reports results with {@code POST /tasks/update-v2} (TaskClient#updateTaskV2). */
+    abstract boolean updateV2();
+
+    InstrumentedJvm jvm;
+    JsonNode stats;
+    Scrape scrape;
+
+    @BeforeAll
+    void runTheLoad() throws Exception {
+        jvm = InstrumentedJvm.fixture("port=0",
+                List.of("-DtaskUpdateV2=" + updateV2(), "-cp", System.getProperty("java.class.path")), TestApp.class,
+                "--workflows", String.valueOf(WORKFLOWS), "--api-port", "0", "--fail-rate", "0.3", "--seed", "7",
+                "--api-fail-every", "25", "--virtual-threads", String.valueOf(virtualThreads()));
+        Matcher api = API_URL.matcher(jvm.awaitStdout(API_URL, InstrumentedJvm.START_TIMEOUT));
+        assertTrue(api.find());
+        // The workers have stopped when this is printed, so neither the stats nor the agent's counts move any more.
+        jvm.awaitStdout(Pattern.compile("all " + WORKFLOWS + " workflows finished"), Duration.ofMinutes(3));
+        stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
+        assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
+        scrape = jvm.scrape();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (jvm != null) {
+            jvm.close();
+        }
+    }
+
+    @Test
+    void theClientIsConductorClient5OnJava21OrLater() throws Exception {
+        // The fixture's class path is this JVM's: the client in it is the one the fixture ran.
+        Path jar = Path.of(TaskClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertEquals("conductor-client-" + System.getProperty("flowmeter.conductor-client.version") + ".jar",
+                jar.getFileName().toString());
+        assertFalse(System.getProperty("java.class.path").contains("conductor-client-4"),
+                "no conductor-client 4 on the fixture's class path: " + System.getProperty("java.class.path"));
+        String version = InstrumentedJvm.javaVersion();
+        assertTrue(Integer.parseInt(version.split("[.\\-+]")[0]) >= 21,
+                "conductor-client 5 needs Java 21 or later; the fixture ran on " + version);
+    }
+
+    @Test
+    void executionsPerTaskTypeAndStatusEqualWhatTheWorkersCounted() {
+        JsonNode executions = stats.at("/tasks/executions");
+        long failures = 0;
+        long thrownInAll = 0;
+        for (String taskType : names(executions)) {
+            JsonNode counted = executions.get(taskType);
+            long thrown = sum(counted.get("exceptions"));
+            long failed = counted.get("failed_result").asLong() + thrown;
+            failures += failed;
+            thrownInAll += thrown;
+            scrape.assertCount(counted.get("success").asLong(), "task_execute_time_seconds_count",
+                    Map.of("task_type", taskType, "status", "SUCCESS"));
+            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "FAILURE"));
+            scrape.assertCount(thrown, "task_execute_error_total", Map.of("task_type", taskType));
+            for (String exception : names(counted.get("exceptions"))) {
+                scrape.assertCount(counted.at("/exceptions/" + exception).asLong(), "task_execute_error_total",
+                        Map.of("task_type", taskType, "exception", exception));
+            }
+            // Every execution has ended: none is left in progress.
+            scrape.assertCount(0, "task_active", Map.of("task_type", taskType));
+        }
+        assertTrue(failures > thrownInAll && thrownInAll > 0,
+                "the load must contain failed results and thrown exceptions: " + executions);
+    }
+
+    @Test
+    void updatesPollsAndPausesPerTaskTypeEqualWhatTheAppCounted() {
+        assertFalse(names(stats.at("/tasks/updates")).isEmpty(), "the load must update tasks: " + stats.get("tasks"));
+        for (String taskType : names(stats.at("/tasks/updates"))) {
+            scrape.assertCount(stats.at("/tasks/updates/" + taskType).asLong(), "task_update_time_seconds_count",
+                    Map.of("task_type", taskType));
+            scrape.assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_total", Map.of("task_type", taskType));
+            scrape.assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_time_seconds_count",
+                    Map.of("task_type", taskType));
+            scrape.assertCount(stats.at("/tasks/paused/" + taskType).asLong(), "task_paused_total", Map.of("task_type", taskType));
+        }
+        assertTrue(scrape.sum("task_paused_total", Map.of()) > 0, "the load must pause a worker");
+    }
+
+    @Test
+    void theUpdatesWentToTheEndpointAskedFor() {
+        String used = updateV2() ? "/tasks/update-v2" : "/tasks";
+        String unused = updateV2() ? "/tasks" : "/tasks/update-v2";
+        assertTrue(apiCount("POST", used, code -> true) > 0, "no update through " + used + ": " + stats.get("api"));
+        assertEquals(0, apiCount("POST", unused, code -> true), "updates through " + unused + ": " + stats.get("api"));
+    }
+
+    @Test
+    void failedPollsAndUpdatesAreCountedAsErrorsByException() {
+        long failedPolls = apiCount("GET", "/tasks/poll/batch/{taskType}", code -> code >= 400);
+        long failedUpdates = apiCount("POST", "/tasks/update-v2", code -> code >= 400)
+                + apiCount("POST", "/tasks", code -> code >= 400);
+        assertTrue(failedPolls > 0 && failedUpdates > 0, "the server must fail some polls and updates: " + stats.get("api"));
+        scrape.assertCount(failedPolls, "task_poll_error_total", Map.of("exception", "ConductorClientException"));
+        scrape.assertCount(failedPolls, "task_poll_time_seconds_count", Map.of("status", "FAILURE"));
+        scrape.assertCount(failedUpdates, "task_update_error_total", Map.of("exception", "ConductorClientException"));
+        scrape.assertCount(failedUpdates, "task_update_time_seconds_count", Map.of("status", "FAILURE"));
+    }
+
+    @Test
+    void workflowStartsPerTypeEqualWhatTheAppCounted() {
+        JsonNode started = stats.at("/workflows/started");
+        assertEquals(WORKFLOWS, sum(started), stats.get("workflows").toString());
+        for (String workflowType : names(started)) {
+            scrape.assertCount(started.get(workflowType).asLong(), "workflow_start_time_seconds_count",
+                    Map.of("workflow_type", workflowType, "status", "SUCCESS"));
+        }
+        JsonNode rejected = stats.at("/workflows/rejected");
+        assertTrue(sum(rejected) > 0, "the load must include a rejected start: " + stats.get("workflows"));
+        for (String workflowType : names(rejected)) {
+            scrape.assertCount(rejected.get(workflowType).asLong(), "workflow_start_error_total",
+                    Map.of("workflow_type", workflowType, "exception", "ConductorClientException"));
+            scrape.assertCount(rejected.get(workflowType).asLong(), "workflow_start_time_seconds_count",
+                    Map.of("workflow_type", workflowType, "status", "FAILURE"));
+        }
+    }
+
+    @Test
+    void apiRequestsPerMethodUriTemplateAndStatusEqualWhatTheServerReceived() {
+        long total = 0;
+        for (JsonNode call : stats.get("api")) {
+            total += call.get("count").asLong();
+            scrape.assertCount(call.get("count").asLong(), "api_request_time_seconds_count", Map.of(
+                    "method", call.get("method").asText(), "uri", call.get("uri").asText(),
+                    "status", call.get("status").asText()));
+        }
+        assertTrue(total > WORKFLOWS, "the server must have been called: " + stats.get("api"));
+        scrape.assertCount(total, "api_request_time_seconds_count", Map.of());
+    }
+
+    @Test
+    void theExecutionsRanOnTheThreadsAskedFor() throws Exception {
+        long executions = 0;
+        for (JsonNode counted : stats.at("/tasks/executions")) {
+            executions += counted.get("success").asLong() + counted.get("failed_result").asLong()
+                    + sum(counted.get("exceptions"));
+        }
+        if (virtualThreads()) {
+            Matcher line = VIRTUAL_EXECUTIONS.matcher(jvm.awaitStdout(VIRTUAL_EXECUTIONS, Duration.ofSeconds(10)));
+            assertTrue(line.find());
+            assertTrue(executions > 0);
+            assertEquals(executions, Long.parseLong(line.group(1)), "executions on virtual threads, of " + executions);
+        } else {
+            assertTrue(jvm.stdout().stream().noneMatch(VIRTUAL_EXECUTIONS.asPredicate()), jvm.describe());
+        }
+    }
+
+    @Test
+    void everyMetricOfTheTableIsThere() {
+        for (String family : List.of("task_poll_total", "task_poll_time_seconds_bucket", "task_poll_error_total",
+                "task_execute_time_seconds_sum", "task_execute_error_total", "task_active", "task_update_time_seconds_count",
+                "task_update_error_total", "task_paused_total", "workflow_start_time_seconds_bucket",
+                "workflow_start_error_total", "api_request_time_seconds_bucket", "flowmeter_info")) {
+            assertFalse(scrape.matching(sample -> sample.name().equals(family)).isEmpty(), family + " is missing");
+        }
+    }
+
+    @Test
+    void theAgentRecordedWithoutErrors() {
+        jvm.assertRecordedWithoutErrors(scrape);
+    }
+
+    @Test
+    void promtoolFindsNothingToLint() throws Exception {
+        Promtool.assertLintClean(scrape);
+    }
+
+    @Test
+    void noLabelValueIsAnIdentifier() {
+        List<String> identifiers = new ArrayList<>();
+        scrape.samples().forEach(sample -> sample.labels().forEach((name, value) -> {
+            if (IDENTIFIER.matcher(value).matches()) {
+                identifiers.add(sample.name() + "{" + name + "=" + value + "}");
+            }
+        }));
+        assertTrue(identifiers.isEmpty(), identifiers.toString());
+    }
+
+    private long apiCount(String method, String uri, IntPredicate status) {
+        long count = 0;
+        for (JsonNode call : stats.get("api")) {
+            if (call.get("method").asText().equals(method) && call.get("uri").asText().equals(uri)
+                    && status.test(call.get("status").asInt())) {
+                count += call.get("count").asLong();
+            }
+        }
+        return count;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static long sum(JsonNode object) {
+        long sum = 0;
+        for (JsonNode value : object) {
+            sum += value.asLong();
+        }
+        return sum;
+    }
+}
