@@ -12,7 +12,7 @@ import java.util.Set;
 public final class AgentConfig {
 
     /** The value that turns an optional feature off. */
-    static final String OFF = "off";
+    public static final String OFF = "off";
 
     /** The port when no metrics server is wanted ({@code port=off}). */
     public static final int NO_SERVER = -1;

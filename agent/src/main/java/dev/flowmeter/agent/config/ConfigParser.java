@@ -136,7 +136,12 @@ public final class ConfigParser {
                 throw new ConfigException("unknown key '" + shown(key) + "' in config file '" + shown(path) + "'; accepted keys: "
                         + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC);
             }
-            values.put(setting, scalar(path, key, entry.getValue(), setting.isList()));
+            Object value = entry.getValue();
+            if (value instanceof Boolean && (setting == Setting.WEAVE_CACHE || setting == Setting.SCRAPE_CACHE)) {
+                // YAML reads an unquoted on or off as a boolean; these settings mean the words
+                value = (Boolean) value ? "on" : AgentConfig.OFF;
+            }
+            values.put(setting, scalar(path, key, value, setting.isList()));
         }
         return values;
     }

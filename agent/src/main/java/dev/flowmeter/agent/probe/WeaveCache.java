@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.config.AgentConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -58,7 +59,7 @@ final class WeaveCache {
      * jar; null where there is none, with the reason in {@code problems} where it cannot serve.
      */
     static WeaveCache open(String setting, List<String> problems) {
-        if (setting.equals("off")) {
+        if (setting.equals(AgentConfig.OFF)) {
             return null;
         }
         Path directory = null;

@@ -47,6 +47,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void onAndOffAreWordsWhereASettingTakesThemThoughYamlReadsThemAsBooleans() throws Exception {
+        AgentConfig config = parser.parse("config=" + file("weave_cache: off\nscrape_cache: off\njvm: on\n"), Map.of(), Map.of());
+        assertEquals("off", config.weaveCache());
+        assertEquals(null, config.scrapeCache());
+        assertTrue(config.jvm(), "a true/false setting keeps YAML's boolean");
+        assertEquals("on", parser.parse("config=" + file("weave_cache: on\n"), Map.of(), Map.of()).weaveCache());
+    }
+
+    @Test
     void theFileMayBeNamedByTheEnvironment() throws Exception {
         String path = file("port: 9002\n");
         assertEquals(9002, parser.parse(null, Map.of(), Map.of("FLOWMETER_CONFIG", path)).port());
