@@ -32,6 +32,11 @@ public final class Expression implements LabelSource {
     private static final MethodHandle INT_LABEL;
 
     static {
+        // LabelValues is initialised before handles to its methods are made, so that they carry no
+        // class-initialisation barrier: the first calls through a barrier wait for the class's
+        // initialisation in the JVM, which pins a virtual thread (Temurin 25's JFR showed five such
+        // pinned parks under Expression$Step.label in one run of engines/virtual-threads).
+        LabelValues.of(0);
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             OBJECT_LABEL = lookup.findStatic(LabelValues.class, "of", MethodType.methodType(String.class, Object.class));
@@ -39,6 +44,20 @@ public final class Expression implements LabelSource {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        warm();
+    }
+
+    /**
+     * Evaluates a step of each kind once, on the thread that parses the rules at start-up, so that
+     * the classes and method-handle forms a label's first evaluation needs are not loaded by an
+     * application thread: a virtual thread waiting while another loads them is pinned.
+     */
+    private static void warm() {
+        Expression text = parse("this.name()");
+        Expression number = parse("this.ordinal()");
+        text.value(Root.THIS, null, null, null);
+        number.value(Root.THIS, null, null, null);
+        text.evaluate(Root.THIS, null, null, null);
     }
 
     private enum Root { THIS, ARGUMENT, RETURN, THROWN, LITERAL }
