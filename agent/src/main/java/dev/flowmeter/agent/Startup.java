@@ -10,6 +10,7 @@ import dev.flowmeter.agent.probe.Installer;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.InstrumentationState;
 import dev.flowmeter.agent.probe.RuleParser;
+import dev.flowmeter.agent.probe.Warmup;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,12 @@ final class Startup {
         config.warnings().forEach(warning -> System.err.println("flowmeter: warning: " + warning));
         String version = version();
         Metrics metrics = new Metrics(config, version);
+        // The probes' first calls, on a thread of their own while the rules are prepared, and done
+        // before any class is changed, so before any application thread's first call (see Warmup).
+        FutureTask<Void> warmUp = inBackground("flowmeter-warm-up", () -> {
+            Warmup.run(new Metrics(config, version));
+            return null;
+        });
         Introspection introspection = new Introspection(config, version, metrics);
         // The server starts on a thread of its own while this one prepares the rules; no class
         // changes before it listens, so that an agent that cannot serve leaves the application as it was.
@@ -100,6 +107,7 @@ final class Startup {
             if (exported != null) {
                 outputs.add("writing metrics to " + exported);
             }
+            await(warmUp);
         } catch (BindException taken) {
             inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
                     + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");

@@ -1,0 +1,92 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.bootstrap.Probe;
+import dev.flowmeter.agent.config.ConfigException;
+import dev.flowmeter.agent.config.ConfigFile;
+import dev.flowmeter.agent.metrics.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs each kind of probe once at start-up, on the agent's thread, against metrics that are never
+ * served: the rules of {@code warm-up.yaml}, called on a {@link Sample} as a woven method would call
+ * them, returning, failing by condition, throwing, and completing asynchronously either way.
+ *
+ * <p>Why: the first call of a probe loads classes (the agent's own, the JDK's it refers to,
+ * client_java's data points) and makes method-handle forms. Made by the application's first calls,
+ * that work pins virtual threads: one waiting while another loads the same class stays on its
+ * carrier (Temurin 25's JFR showed 1 to 5 such parks per run of engines/virtual-threads before).
+ */
+public final class Warmup {
+
+    private static final String RULES = "warm-up.yaml";
+
+    private Warmup() {}
+
+    /** Runs the warm-up rules; a failure is the agent's own bug, and only costs the warm-up. */
+    public static void run(Metrics unserved) {
+        try {
+            List<Rule> rules = rules();
+            for (String kind : new String[] {"plain", "failing"}) {
+                Sample sample = new Sample(kind);
+                for (Rule rule : rules) {
+                    call(rule.probe(new ProbeContext(unserved, new RuleState(rule))), sample);
+                }
+            }
+        } catch (RuntimeException | IOException | ConfigException | LinkageError bug) {
+            System.err.println("flowmeter: warning: the agent's warm-up failed (" + bug
+                    + "); the first instrumented calls may load the agent's classes instead");
+        }
+    }
+
+    private static void call(Probe probe, Sample sample) {
+        Object argument = "/warm-up";
+        probe.exit(probe.enter(sample, argument), sample, argument, CompletableFuture.completedFuture(sample), null);
+        probe.exit(probe.enter(sample, argument), sample, argument, failed(), null);
+        probe.exit(probe.enter(sample, argument), sample, argument, null,
+                new ExecutionException(new IOException("warm-up")));
+        probe.exit(probe.enter(sample, argument), sample, argument, null, new IllegalStateException("warm-up"));
+    }
+
+    private static CompletableFuture<Object> failed() {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        future.completeExceptionally(new IOException("warm-up"));
+        return future;
+    }
+
+    private static List<Rule> rules() throws IOException, ConfigException {
+        try (InputStream in = Warmup.class.getResourceAsStream(RULES)) {
+            if (in == null) {
+                throw new IOException("the agent jar lacks " + RULES);
+            }
+            Map<String, Object> file = ConfigFile.read(new InputStreamReader(in, StandardCharsets.UTF_8), RULES);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) file.get("rules");
+            Instrumentation warmUp = new RuleParser().instrumentation("warm-up", null, false, rules);
+            if (!warmUp.problems().isEmpty()) {
+                throw new IllegalStateException(String.join("; ", warmUp.problems()));
+            }
+            return warmUp.rules();
+        }
+    }
+
+    /** What the warm-up rules measure: an object with a method, an int field and an int-valued method. */
+    static final class Sample {
+        private final String kind;
+        private final int code = 200;
+
+        Sample(String kind) {
+            this.kind = kind;
+        }
+
+        public String kind() {
+            return kind;
+        }
+    }
+}
