@@ -33,11 +33,16 @@ public final class Warmup {
     public static void run(Metrics unserved) {
         try {
             List<Rule> rules = rules();
+            Probe[] probes = new Probe[rules.size()];
+            for (int i = 0; i < probes.length; i++) {
+                probes[i] = rules.get(i).probe(new ProbeContext(unserved, new RuleState(rules.get(i))));
+            }
             for (String kind : new String[] {"plain", "failing"}) {
                 Sample sample = new Sample(kind);
-                for (Rule rule : rules) {
-                    call(rule.probe(new ProbeContext(unserved, new RuleState(rule))), sample);
-                }
+                call(probes, sample, CompletableFuture.completedFuture(sample), null);
+                call(probes, sample, failed(), null);
+                call(probes, sample, null, new ExecutionException(new IOException("warm-up")));
+                call(probes, sample, null, new IllegalStateException("warm-up"));
             }
         } catch (RuntimeException | IOException | ConfigException | LinkageError bug) {
             System.err.println("flowmeter: warning: the agent's warm-up failed (" + bug
@@ -45,13 +50,20 @@ public final class Warmup {
         }
     }
 
-    private static void call(Probe probe, Sample sample) {
+    /**
+     * One call of the rules' method, as a woven method makes it: each probe entered in the rules'
+     * order and left in the reverse, so that the later rules run inside the earlier ones (an API
+     * response inside its request, say).
+     */
+    private static void call(Probe[] probes, Sample sample, Object returned, Throwable thrown) {
         Object argument = "/warm-up";
-        probe.exit(probe.enter(sample, argument), sample, argument, CompletableFuture.completedFuture(sample), null);
-        probe.exit(probe.enter(sample, argument), sample, argument, failed(), null);
-        probe.exit(probe.enter(sample, argument), sample, argument, null,
-                new ExecutionException(new IOException("warm-up")));
-        probe.exit(probe.enter(sample, argument), sample, argument, null, new IllegalStateException("warm-up"));
+        long[] entered = new long[probes.length];
+        for (int i = 0; i < probes.length; i++) {
+            entered[i] = probes[i].enter(sample, argument);
+        }
+        for (int i = probes.length - 1; i >= 0; i--) {
+            probes[i].exit(entered[i], sample, argument, returned, thrown);
+        }
     }
 
     private static CompletableFuture<Object> failed() {
