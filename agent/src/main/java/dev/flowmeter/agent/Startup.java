@@ -11,6 +11,7 @@ import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.InstrumentationState;
 import dev.flowmeter.agent.probe.RuleParser;
 import dev.flowmeter.agent.probe.Warmup;
+import dev.flowmeter.agent.report.Report;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ final class Startup {
             return;
         }
 
-        config.warnings().forEach(warning -> System.err.println("flowmeter: warning: " + warning));
+        config.warnings().forEach(Report::warning);
         String version = version();
         Metrics metrics = new Metrics(config, version);
         // The probes' first calls, on a thread of their own while the rules are prepared, and done
@@ -128,7 +129,7 @@ final class Startup {
         introspection.add(disabled);
         Extensions.load(config.extensions(), metrics, introspection);
         System.setProperty(Cli.URL_PROPERTY, serving);
-        System.err.println("flowmeter " + version + ": " + serving
+        Report.started(version, serving
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }
 
@@ -180,7 +181,7 @@ final class Startup {
     /** One line on stderr, and the reason where `attach` can read it. */
     private static void inactive(String reason) {
         System.setProperty(Cli.INACTIVE_PROPERTY, reason);
-        System.err.println("flowmeter: " + reason + INACTIVE);
+        Report.line(reason + INACTIVE);
     }
 
     private static Map<String, String> systemProperties() {

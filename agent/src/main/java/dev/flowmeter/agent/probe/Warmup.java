@@ -4,6 +4,7 @@ import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigFile;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.report.Report;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -45,7 +46,7 @@ public final class Warmup {
                 call(probes, sample, null, new IllegalStateException("warm-up"));
             }
         } catch (RuntimeException | IOException | ConfigException | LinkageError bug) {
-            System.err.println("flowmeter: warning: the agent's warm-up failed (" + bug
+            Report.warning("the agent's warm-up failed (" + bug
                     + "); the first instrumented calls may load the agent's classes instead");
         }
     }
