@@ -3,6 +3,7 @@ package dev.flowmeter.agent.probe;
 import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigFile;
+import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
 import java.io.IOException;
@@ -79,9 +80,8 @@ public final class Warmup {
                 throw new IOException("the agent jar lacks " + RULES);
             }
             Map<String, Object> file = ConfigFile.read(new InputStreamReader(in, StandardCharsets.UTF_8), RULES);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> rules = (List<Map<String, Object>>) file.get("rules");
-            Instrumentation warmUp = new RuleParser().instrumentation("warm-up", null, false, rules);
+            Instrumentation warmUp = new RuleParser().instrumentation("warm-up", null, false,
+                    ConfigParser.rules(RULES, file.get(ConfigParser.RULES)));
             if (!warmUp.problems().isEmpty()) {
                 throw new IllegalStateException(String.join("; ", warmUp.problems()));
             }
