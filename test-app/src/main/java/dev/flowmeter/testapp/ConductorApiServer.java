@@ -36,6 +36,9 @@ final class ConductorApiServer implements AutoCloseable {
     static final String UPDATE = "/tasks";
     static final String UPDATE_V2 = "/tasks/update-v2";
     static final String START_WORKFLOW = "/workflow";
+    static final String EXTERNAL_STORAGE_LOCATION = "/{resource}/externalstoragelocation";
+    /** Where workers upload payloads to external storage, which keeps nothing: no reader asks for them. */
+    private static final String EXTERNAL_STORAGE = "/external-storage/";
 
     private static final String POLL_PREFIX = "/tasks/poll/batch/";
     private static final int DEFAULT_POLL_TIMEOUT_MILLIS = 100;
@@ -56,6 +59,7 @@ final class ConductorApiServer implements AutoCloseable {
     private final int failEvery;
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong externalPayloads = new AtomicLong();
     private final Set<String> failedUpdates = ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper = new ObjectMapperProvider().getObjectMapper().copy()
             .registerModule(new Jdk8Module());
@@ -103,6 +107,12 @@ final class ConductorApiServer implements AutoCloseable {
                 } else if (method.equals("POST") && path.equals(START_WORKFLOW)) {
                     uri = START_WORKFLOW;
                     reply = startWorkflow(exchange);
+                } else if (method.equals("GET") && path.equals("/tasks/externalstoragelocation")) {
+                    uri = EXTERNAL_STORAGE_LOCATION;
+                    reply = externalStorageLocation(query(exchange));
+                } else if (method.equals("PUT") && path.startsWith(EXTERNAL_STORAGE)) {
+                    exchange.getRequestBody().readAllBytes();
+                    reply = Reply.text(200, "stored", null);
                 } else if (method.equals("GET") && path.equals("/stats")) {
                     reply = Reply.json(200, mapper.writeValueAsBytes(stats.snapshot(engine.isPaused(), engine.queuedTasks(), engine.tasksInProgress())), null);
                 } else if (method.equals("POST") && path.equals("/engine/pause")) {
@@ -172,6 +182,17 @@ final class ConductorApiServer implements AutoCloseable {
             return Reply.text(404, "No such workflow: " + request.getName(), null);
         }
         return Reply.text(200, engine.start(request.getName(), request.getInput()), null);
+    }
+
+    /** Where a worker is to write a payload: a fresh path under this server's {@link #EXTERNAL_STORAGE}. */
+    private Reply externalStorageLocation(Map<String, String> query) throws JsonProcessingException {
+        if (!"WRITE".equals(query.get("operation")) || query.get("payloadType") == null) {
+            throw new IllegalArgumentException("Only writes to external storage are served");
+        }
+        stats.externalPayload(query.get("payloadType"));
+        String path = String.valueOf(externalPayloads.incrementAndGet());
+        String location = "http://localhost:" + port() + BASE_PATH + EXTERNAL_STORAGE + path;
+        return Reply.json(200, mapper.writeValueAsBytes(Map.of("uri", location, "path", path)), null);
     }
 
     private boolean injectFailure(AtomicLong requests) {
