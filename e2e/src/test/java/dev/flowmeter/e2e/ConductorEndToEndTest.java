@@ -93,7 +93,8 @@ class ConductorEndToEndTest {
                     + sum(counted.get("exceptions"));
             Map<String, String> labels = Map.of("task_type", taskType);
             scrape.assertCount(executed, "task_execution_started_total", labels);
-            scrape.assertCount(stats.at("/tasks/queue_full/" + taskType).asLong(), "task_execution_queue_full_total", labels);
+            assertQueueFull(stats.at("/tasks/queue_full/" + taskType).asLong(), scrape.sum("task_execution_queue_full_total", labels),
+                    taskType);
             assertEquals(1, scrape.matching(sample -> sample.name().equals("active_workers")
                     && sample.labels().equals(labels) && sample.value() == 0).size(), "active_workers of " + taskType);
             double lastPoll = scrape.sum("task_poll_time", labels);
@@ -109,6 +110,16 @@ class ConductorEndToEndTest {
         scrape.assertCount(written, "external_payload_used_total",
                 Map.of("task_type", "render_report", "payload_type", "TASK_OUTPUT"));
         scrape.assertCount(sum(stats.get("external_payloads")), "external_payload_used_total", Map.of());
+    }
+
+    /**
+     * The cycles that found every worker thread busy, as counted where the cycle returns: a thread that comes free
+     * between the client's check and that return (the poll thread preempted on a busy machine) hides one, so the
+     * count may fall short of the app's, by a few.
+     */
+    private static void assertQueueFull(long counted, double measured, String taskType) {
+        assertTrue(measured <= counted && measured >= counted - Math.max(2, counted / 20),
+                "task_execution_queue_full_total of " + taskType + ": " + measured + ", the app counted " + counted);
     }
 
     @Test

@@ -52,7 +52,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * {@code api} counts every Conductor API request by method, conductor-client's path template relative to
- * {@code /api}, and the returned status; {@code /api/stats} and {@code /api/engine/*} are not counted.
+ * {@code /api}, and the returned status, and every upload to the external payload storage the server plays
+ * ({@code PUT /external-storage/{id}}); {@code /api/stats} and {@code /api/engine/*} are not counted.
  * conductor-client's TaskRunner sends the result of an execution that threw twice, so
  * {@code updates = success + failed_result + 2 * exceptions}, and the second update may arrive just after
  * {@code all_finished} turned true. All methods are synchronized so that a snapshot never holds a request's
