@@ -7,7 +7,6 @@ import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -129,10 +128,6 @@ public final class Metrics {
     }
 
     public void register(MultiCollector collector) {
-        registry.register(collector);
-    }
-
-    public void register(Collector collector) {
         registry.register(collector);
     }
 

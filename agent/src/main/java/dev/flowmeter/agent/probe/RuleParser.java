@@ -645,7 +645,8 @@ public final class RuleParser {
             if (index == LabelSource.NO_ARGUMENT) {
                 return source;
             }
-            return new LabelSource() {
+            // Its argument is element `index` of the array of all arguments the rule is passed.
+            return new LabelSource.Derived(source) {
                 @Override
                 public String value(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
@@ -656,16 +657,6 @@ public final class RuleParser {
                 public Object evaluate(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
                     return source.evaluate(self, index < all.length ? all[index] : null, returned, thrown);
-                }
-
-                @Override
-                public int argumentIndex() {
-                    return index;
-                }
-
-                @Override
-                public boolean readsOutcome() {
-                    return source.readsOutcome();
                 }
             };
         }
