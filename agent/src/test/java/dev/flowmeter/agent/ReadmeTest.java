@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.Setting;
 import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.MetricFamily;
@@ -25,7 +26,12 @@ class ReadmeTest {
     void theMetricTableListsEveryFamilyOfTheCatalogWithItsTypeAndLabels() throws IOException {
         List<String> expected = new ArrayList<>();
         for (MetricFamily family : Catalog.ALL) {
-            expected.add("`" + family.name() + "` | " + family.type() + " | " + String.join(", ", family.labelNames()));
+            List<String> labels = new ArrayList<>();
+            for (String label : family.labelNames()) {
+                String conductor = Naming.CONDUCTOR.label(label);
+                labels.add(conductor.equals(label) ? label : label + " (`" + conductor + "`)");
+            }
+            expected.add("`" + family.name() + "` | " + family.type() + " | " + String.join(", ", labels));
         }
         assertEquals(expected, rows("| metric | type | labels |", 3));
     }

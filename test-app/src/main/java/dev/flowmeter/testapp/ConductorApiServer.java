@@ -36,6 +36,14 @@ final class ConductorApiServer implements AutoCloseable {
     static final String UPDATE = "/tasks";
     static final String UPDATE_V2 = "/tasks/update-v2";
     static final String START_WORKFLOW = "/workflow";
+    static final String EXTERNAL_STORAGE_LOCATION = "/{resource}/externalstoragelocation";
+    /**
+     * The external payload storage this server also plays, outside the API, as S3 would be: workers upload
+     * payloads there with PUT, and it keeps nothing, since no reader asks for them. The path template is the one
+     * the agent's HTTP client rules make of {@code /external-storage/17}.
+     */
+    static final String EXTERNAL_STORAGE = "/external-storage/{id}";
+    private static final String EXTERNAL_STORAGE_PREFIX = "/external-storage/";
 
     private static final String POLL_PREFIX = "/tasks/poll/batch/";
     private static final int DEFAULT_POLL_TIMEOUT_MILLIS = 100;
@@ -56,6 +64,7 @@ final class ConductorApiServer implements AutoCloseable {
     private final int failEvery;
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong externalPayloads = new AtomicLong();
     private final Set<String> failedUpdates = ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper = new ObjectMapperProvider().getObjectMapper().copy()
             .registerModule(new Jdk8Module());
@@ -69,6 +78,7 @@ final class ConductorApiServer implements AutoCloseable {
         this.failEvery = failEvery;
         server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext(BASE_PATH, this::handle);
+        server.createContext(EXTERNAL_STORAGE_PREFIX, this::store);
         server.setExecutor(executor);
         server.start();
     }
@@ -103,6 +113,9 @@ final class ConductorApiServer implements AutoCloseable {
                 } else if (method.equals("POST") && path.equals(START_WORKFLOW)) {
                     uri = START_WORKFLOW;
                     reply = startWorkflow(exchange);
+                } else if (method.equals("GET") && path.equals("/tasks/externalstoragelocation")) {
+                    uri = EXTERNAL_STORAGE_LOCATION;
+                    reply = externalStorageLocation(query(exchange));
                 } else if (method.equals("GET") && path.equals("/stats")) {
                     reply = Reply.json(200, mapper.writeValueAsBytes(stats.snapshot(engine.isPaused(), engine.queuedTasks(), engine.tasksInProgress())), null);
                 } else if (method.equals("POST") && path.equals("/engine/pause")) {
@@ -126,6 +139,17 @@ final class ConductorApiServer implements AutoCloseable {
                 // Counted before replying, so a client that got its reply finds its request in the stats.
                 stats.apiCall(method, uri, reply.status, reply.taskType);
             }
+            send(exchange, reply);
+        }
+    }
+
+    /** A payload uploaded to external storage, read and dropped. */
+    private void store(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Reply reply = exchange.getRequestMethod().equals("PUT")
+                    ? Reply.text(200, "stored", null) : Reply.text(405, "Only PUT", null);
+            exchange.getRequestBody().readAllBytes();
+            stats.apiCall(exchange.getRequestMethod(), EXTERNAL_STORAGE, reply.status, null);
             send(exchange, reply);
         }
     }
@@ -172,6 +196,17 @@ final class ConductorApiServer implements AutoCloseable {
             return Reply.text(404, "No such workflow: " + request.getName(), null);
         }
         return Reply.text(200, engine.start(request.getName(), request.getInput()), null);
+    }
+
+    /** Where a worker is to write a payload: a fresh path under this server's {@link #EXTERNAL_STORAGE}. */
+    private Reply externalStorageLocation(Map<String, String> query) throws JsonProcessingException {
+        if (!"WRITE".equals(query.get("operation")) || query.get("payloadType") == null) {
+            throw new IllegalArgumentException("Only writes to external storage are served");
+        }
+        stats.externalPayload(query.get("payloadType"));
+        String path = String.valueOf(externalPayloads.incrementAndGet());
+        String location = "http://localhost:" + port() + EXTERNAL_STORAGE_PREFIX + path;
+        return Reply.json(200, mapper.writeValueAsBytes(Map.of("uri", location, "path", path)), null);
     }
 
     private boolean injectFailure(AtomicLong requests) {

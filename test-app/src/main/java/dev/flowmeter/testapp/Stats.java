@@ -33,10 +33,16 @@ import java.util.TreeMap;
  *                                              // including those answered with an injected 500
  *     "polls":   {"charge_payment": 85, ...},   // batch poll requests, including empty and failed (500) ones
  *     "paused":  {"render_report": 5, ...},     // polls skipped because the worker said it was paused
+ *     "queue_full": {"ship_order": 12, ...},    // poll cycles of a worker not paused that polled nothing, as every
+ *                                              // worker thread was busy: cycles minus batch poll requests
+ *                                              // (exact with taskUpdateV2 off: on, a cycle may take the task an
+ *                                              // update returned, without a request)
  *     "finished": {"charge_payment": 105, ...}  // tasks ended by their result, as the server saw it: one per
  *                                              // execution, wherever the workers run (executions and paused
  *                                              // are counted by the workers, so only in --mode all)
  *   },
+ *   "external_payloads": {"TASK_OUTPUT": 95}, // payloads the workers wrote to external payload storage, by type
+ *                                              // (render_report's results, too large to send inline)
  *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
  *   "all_finished": true,                      // all expected workflows started, and every started one finished
  *   "in_flight": 0,                            // started but not yet finished workflows
@@ -46,7 +52,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * {@code api} counts every Conductor API request by method, conductor-client's path template relative to
- * {@code /api}, and the returned status; {@code /api/stats} and {@code /api/engine/*} are not counted.
+ * {@code /api}, and the returned status, and every upload to the external payload storage the server plays
+ * ({@code PUT /external-storage/{id}}); {@code /api/stats} and {@code /api/engine/*} are not counted.
  * conductor-client's TaskRunner sends the result of an execution that threw twice, so
  * {@code updates = success + failed_result + 2 * exceptions}, and the second update may arrive just after
  * {@code all_finished} turned true. All methods are synchronized so that a snapshot never holds a request's
@@ -63,6 +70,8 @@ final class Stats {
     private final Map<String, Long> updates = zeros(Engine.TASK_TYPES);
     private final Map<String, Long> polls = zeros(Engine.TASK_TYPES);
     private final Map<String, Long> pausedPolls = zeros(Engine.TASK_TYPES);
+    private final Map<String, Long> pollCycles = zeros(Engine.TASK_TYPES);
+    private final Map<String, Long> externalPayloads = new TreeMap<>();
     private final Map<String, Long> finishedTasks = zeros(Engine.TASK_TYPES);
     private final Map<ApiCall, Long> api = new TreeMap<>(Comparator.comparing(ApiCall::uri)
             .thenComparing(ApiCall::method).thenComparingInt(ApiCall::status));
@@ -98,6 +107,16 @@ final class Stats {
     /** A worker said it was paused, so its poll was skipped. */
     synchronized void paused(String taskType) {
         pausedPolls.merge(taskType, 1L, Long::sum);
+    }
+
+    /** A worker that is not paused is about to poll, if a worker thread is free. */
+    synchronized void pollCycle(String taskType) {
+        pollCycles.merge(taskType, 1L, Long::sum);
+    }
+
+    /** A worker asked where to write a payload, of a type such as TASK_OUTPUT, to external storage. */
+    synchronized void externalPayload(String payloadType) {
+        externalPayloads.merge(payloadType, 1L, Long::sum);
     }
 
     synchronized void executed(String taskType, boolean success) {
@@ -137,6 +156,8 @@ final class Stats {
                 "success", execution.success,
                 "failed_result", execution.failedResult,
                 "exceptions", new TreeMap<>(execution.exceptions))));
+        Map<String, Long> queueFull = new TreeMap<>();
+        pollCycles.forEach((type, cycles) -> queueFull.put(type, cycles - polls.get(type)));
         List<Map<String, Object>> apiJson = new ArrayList<>();
         api.forEach((call, count) -> apiJson.add(ordered(
                 "method", call.method(), "uri", call.uri(), "status", call.status(), "count", count)));
@@ -146,8 +167,9 @@ final class Stats {
                 "workflows", ordered("started", new TreeMap<>(started), "completed", new TreeMap<>(completed),
                         "failed", new TreeMap<>(failed), "rejected", new TreeMap<>(rejected)),
                 "tasks", ordered("executions", executionsJson, "updates", new TreeMap<>(updates),
-                        "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls),
+                        "polls", new TreeMap<>(polls), "paused", new TreeMap<>(pausedPolls), "queue_full", queueFull,
                         "finished", new TreeMap<>(finishedTasks)),
+                "external_payloads", new TreeMap<>(externalPayloads),
                 "api", apiJson,
                 "all_finished", allStarted && inFlight == 0,
                 "in_flight", inFlight,

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.config.DefaultConductorClientConfiguration;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
@@ -27,6 +28,12 @@ final class Workers implements AutoCloseable {
     private static final int POLLING_INTERVAL_MILLIS = 10;
     /** render_report's worker reports itself paused for its first polls, as if warming up. */
     private static final Map<String, Integer> PAUSED_POLLS = Map.of("render_report", 5);
+    /**
+     * Task results larger than this go to external payload storage, as conductor-client writes them there:
+     * render_report's, whose report is {@link #REPORT_CHARACTERS} long, and no other.
+     */
+    private static final int EXTERNAL_OUTPUT_THRESHOLD_KB = 1;
+    private static final int REPORT_CHARACTERS = 2048;
 
     private final long seed;
     private final double failRate;
@@ -49,15 +56,21 @@ final class Workers implements AutoCloseable {
                 "validate_order", Workers::completed,
                 "charge_payment", this::chargePayment,
                 "ship_order", this::slow,
-                "render_report", this::slow);
+                "render_report", this::report);
         List<Worker> workers = Engine.TASK_TYPES.stream()
                 .map(type -> (Worker) new CountingWorker(type, bodies.get(type), stats,
                         new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0)), isVirtual, virtualThreadExecutions))
                 .toList();
         client = ConductorClient.builder().basePath(apiUrl).build();
-        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(new TaskClient(client), workers)
+        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(
+                new TaskClient(client, new ExternalOutputs()), workers)
                 .withThreadCount(THREADS_PER_TASK_TYPE)
-                .withWorkerNamePrefix("test-app-worker-%d");
+                .withWorkerNamePrefix("test-app-worker-%d")
+                // Called once per poll cycle of a worker that is not paused, before it takes execution permits.
+                .withPollFilter((taskType, domain) -> {
+                    stats.pollCycle(taskType);
+                    return true;
+                });
         if (virtualThreads) {
             useVirtualThreads(builder);
         }
@@ -158,6 +171,13 @@ final class Workers implements AutoCloseable {
         return completed(task);
     }
 
+    /** A slow task whose result is too large to send inline. */
+    private TaskResult report(Task task) {
+        TaskResult result = slow(task);
+        result.getOutputData().put("report", "r".repeat(REPORT_CHARACTERS));
+        return result;
+    }
+
     private static TaskResult completed(Task task) {
         TaskResult result = new TaskResult(task);
         result.setStatus(TaskResult.Status.COMPLETED);
@@ -166,6 +186,24 @@ final class Workers implements AutoCloseable {
 
     private static long sequence(Task task) {
         return ((Number) task.getInputData().get(LoadDriver.SEQUENCE)).longValue();
+    }
+
+    /** Thresholds enforced, and task results over {@link #EXTERNAL_OUTPUT_THRESHOLD_KB} written to external storage. */
+    private static final class ExternalOutputs extends DefaultConductorClientConfiguration {
+        @Override
+        public int getTaskOutputPayloadThresholdKB() {
+            return EXTERNAL_OUTPUT_THRESHOLD_KB;
+        }
+
+        @Override
+        public boolean isExternalPayloadStorageEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isEnforceThresholds() {
+            return true;
+        }
     }
 
     static final class PaymentDeclinedException extends RuntimeException {

@@ -7,10 +7,11 @@ public enum Naming {
     /** Prometheus' own convention: snake case, {@code task_type}. */
     PROMETHEUS(Map.of()),
     /**
-     * The Conductor SDKs' metric reference, label for label: {@code taskType} and {@code workflowType},
+     * The Conductor SDKs' metric reference, label for label: {@code taskType}, {@code workflowType} and
+     * {@code payloadType},
      * so that dashboards and alerts built on the SDKs' own metrics work unchanged.
      */
-    CONDUCTOR(Map.of("task_type", "taskType", "workflow_type", "workflowType"));
+    CONDUCTOR(Map.of("task_type", "taskType", "workflow_type", "workflowType", "payload_type", "payloadType"));
 
     private final Map<String, String> renamed;
 

@@ -27,7 +27,7 @@ public enum Setting {
             "how long a started workflow is remembered (s, m, h or d); older ones are dropped and counted"),
     NAMING("naming", "prometheus", false,
             "label names of the built-in metrics: `prometheus` (snake case, `task_type`) or `conductor` (the Conductor"
-                    + " SDKs' metric reference: `taskType`, `workflowType`)"),
+                    + " SDKs' metric reference: `taskType`, `workflowType`, `payloadType`)"),
     SCRAPE_CACHE("scrape_cache", "off", false,
             "how long one computed exposition answers every scrape (such as 15s), for JVMs whose gauges walk many"
                     + " live objects; `off` computes each scrape"),

@@ -21,11 +21,21 @@ public final class Catalog {
             "Task poll attempts.", "task_type");
     public static final MetricFamily TASK_POLL_TIME = new MetricFamily("task_poll_time_seconds", TIMER,
             "Time spent polling for tasks.", "task_type", "status");
+    public static final MetricFamily TASK_POLL_LAST = new MetricFamily("task_poll_time", GAUGE,
+            "Seconds the most recent poll took (the Conductor SDKs' legacy gauge).", "task_type");
     public static final MetricFamily TASK_POLL_ERROR = new MetricFamily("task_poll_error_total", COUNTER,
             "Task polls that threw, by exception class.", "task_type", "exception");
     public static final MetricFamily TASK_EXECUTE_TIME = new MetricFamily("task_execute_time_seconds", TIMER,
             "Time spent executing tasks; FAILURE when the worker throws or returns a failed result.",
             "task_type", "status");
+    public static final MetricFamily TASK_EXECUTE_LAST = new MetricFamily("task_execute_time", GAUGE,
+            "Seconds the most recent execution took (the Conductor SDKs' legacy gauge).", "task_type");
+    public static final MetricFamily TASK_EXECUTION_STARTED = new MetricFamily("task_execution_started_total", COUNTER,
+            "Polled tasks handed to a worker thread.", "task_type");
+    public static final MetricFamily ACTIVE_WORKERS = new MetricFamily("active_workers", GAUGE,
+            "Worker threads processing a task now: executing it or sending its result.", "task_type");
+    public static final MetricFamily TASK_EXECUTION_QUEUE_FULL = new MetricFamily("task_execution_queue_full_total",
+            COUNTER, "Poll cycles that polled nothing because every worker thread was busy.", "task_type");
     public static final MetricFamily TASK_ACTIVE = new MetricFamily("task_active", GAUGE,
             "Task executions in progress.", "task_type");
     public static final MetricFamily TASK_EXECUTE_ERROR = new MetricFamily("task_execute_error_total", COUNTER,
@@ -36,6 +46,9 @@ public final class Catalog {
             "Task updates that threw, by exception class.", "task_type", "exception");
     public static final MetricFamily TASK_PAUSED = new MetricFamily("task_paused_total", COUNTER,
             "Polls skipped because the worker was paused.", "task_type");
+    public static final MetricFamily EXTERNAL_PAYLOAD_USED = new MetricFamily("external_payload_used_total", COUNTER,
+            "Payloads written to or read from external payload storage; task_type is the workflow's name for a"
+                    + " workflow's payload.", "task_type", "payload_type");
     public static final MetricFamily WORKFLOW_START_TIME = new MetricFamily("workflow_start_time_seconds", TIMER,
             "Time spent starting workflows.", "workflow_type", "status");
     public static final MetricFamily WORKFLOW_START_ERROR = new MetricFamily("workflow_start_error_total", COUNTER,
@@ -66,10 +79,11 @@ public final class Catalog {
             "Methods the agent has instrumented so far.", "instrumentation");
 
     public static final List<MetricFamily> ALL = Collections.unmodifiableList(Arrays.asList(
-            TASK_POLL, TASK_POLL_TIME, TASK_POLL_ERROR,
-            TASK_EXECUTE_TIME, TASK_EXECUTE_ERROR, TASK_ACTIVE,
+            TASK_POLL, TASK_POLL_TIME, TASK_POLL_LAST, TASK_POLL_ERROR,
+            TASK_EXECUTE_TIME, TASK_EXECUTE_LAST, TASK_EXECUTE_ERROR, TASK_ACTIVE,
+            TASK_EXECUTION_STARTED, ACTIVE_WORKERS, TASK_EXECUTION_QUEUE_FULL,
             TASK_UPDATE_TIME, TASK_UPDATE_ERROR,
-            TASK_PAUSED,
+            TASK_PAUSED, EXTERNAL_PAYLOAD_USED,
             WORKFLOW_START_TIME, WORKFLOW_START_ERROR,
             API_REQUEST_TIME,
             WORKFLOW_DURATION, WORKFLOW_ACTIVE, ENGINE_STATUS,

@@ -85,6 +85,7 @@ public final class Metrics {
                 role.calls() == null ? null : counter(role.calls()),
                 role.errors() == null ? null : counter(role.errors()),
                 role.active() == null ? null : gauge(role.active()),
+                role.last() == null ? null : gauge(role.last()),
                 maxSeries.applyAsInt(role.primary().name()),
                 droppedCounter(role.primary()),
                 role.errors() == null ? 0 : maxSeries.applyAsInt(role.errors().name()),

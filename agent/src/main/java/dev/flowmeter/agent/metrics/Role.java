@@ -19,12 +19,22 @@ public final class Role {
     public static final String EXCEPTION_LABEL = "exception";
 
     public static final Role TASK_POLL = new Role("task_poll",
-            Catalog.TASK_POLL_TIME, Catalog.TASK_POLL_ERROR, Catalog.TASK_POLL, true, "task_type");
+            Catalog.TASK_POLL_TIME, Catalog.TASK_POLL_ERROR, Catalog.TASK_POLL, true, "task_type")
+            .keepingLast(Catalog.TASK_POLL_LAST);
     public static final Role TASK_EXECUTE = new Role("task_execute",
-            Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type").counting(Catalog.TASK_ACTIVE);
+            Catalog.TASK_EXECUTE_TIME, Catalog.TASK_EXECUTE_ERROR, null, true, "task_type").counting(Catalog.TASK_ACTIVE)
+            .keepingLast(Catalog.TASK_EXECUTE_LAST);
     public static final Role TASK_UPDATE = new Role("task_update",
             Catalog.TASK_UPDATE_TIME, Catalog.TASK_UPDATE_ERROR, null, true, "task_type");
     public static final Role TASK_PAUSED = new Role("task_paused", null, null, Catalog.TASK_PAUSED, false, "task_type");
+    public static final Role TASK_EXECUTION_STARTED = new Role("task_execution_started", null, null,
+            Catalog.TASK_EXECUTION_STARTED, false, "task_type");
+    public static final Role TASK_PROCESS = new Role("task_process", null, null, null, false, "task_type")
+            .counting(Catalog.ACTIVE_WORKERS);
+    public static final Role TASK_EXECUTION_QUEUE_FULL = new Role("task_execution_queue_full", null, null,
+            Catalog.TASK_EXECUTION_QUEUE_FULL, false, "task_type");
+    public static final Role EXTERNAL_PAYLOAD_USED = new Role("external_payload_used", null, null,
+            Catalog.EXTERNAL_PAYLOAD_USED, false, "task_type", "payload_type");
     public static final Role WORKFLOW_START = new Role("workflow_start",
             Catalog.WORKFLOW_START_TIME, Catalog.WORKFLOW_START_ERROR, null, true, "workflow_type");
     public static final Role API_REQUEST = new Role("api_request",
@@ -32,7 +42,8 @@ public final class Role {
 
     /** The built-in roles that record through a {@link RoleSeries}. */
     public static final List<Role> BUILT_IN =
-            List.of(TASK_POLL, TASK_EXECUTE, TASK_UPDATE, TASK_PAUSED, WORKFLOW_START, API_REQUEST);
+            List.of(TASK_POLL, TASK_EXECUTE, TASK_UPDATE, TASK_PAUSED, TASK_EXECUTION_STARTED, TASK_PROCESS,
+                    TASK_EXECUTION_QUEUE_FULL, EXTERNAL_PAYLOAD_USED, WORKFLOW_START, API_REQUEST);
 
     private final String name;
     private final MetricFamily timer;
@@ -41,6 +52,7 @@ public final class Role {
     private final boolean outcomeLabelled;
     private final List<String> keyLabels;
     private MetricFamily active;
+    private MetricFamily last;
 
     private Role(String name, MetricFamily timer, MetricFamily errors, MetricFamily calls, boolean outcomeLabelled,
             String... keyLabels) {
@@ -80,6 +92,12 @@ public final class Role {
         return this;
     }
 
+    /** Keeps the duration of the latest call in {@code family}, a gauge in seconds with the key labels. */
+    private Role keepingLast(MetricFamily family) {
+        this.last = family;
+        return this;
+    }
+
     public static Role named(String name) {
         for (Role role : BUILT_IN) {
             if (role.name.equals(name)) {
@@ -109,6 +127,16 @@ public final class Role {
         return active;
     }
 
+    /** The gauge of the latest call's duration, or null. */
+    public MetricFamily last() {
+        return last;
+    }
+
+    /** Whether the role only counts calls: no timer, errors or calls in progress. */
+    public boolean countsOnly() {
+        return timer == null && errors == null && active == null;
+    }
+
     /** The call counter family, or null. */
     public MetricFamily calls() {
         return calls;
@@ -126,7 +154,7 @@ public final class Role {
 
     /** The family that names this role in counts such as series dropped. */
     MetricFamily primary() {
-        return timer != null ? timer : calls != null ? calls : errors;
+        return timer != null ? timer : calls != null ? calls : errors != null ? errors : active;
     }
 
     @Override

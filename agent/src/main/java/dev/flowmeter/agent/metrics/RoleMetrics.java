@@ -13,6 +13,7 @@ public final class RoleMetrics {
     private final Counter calls;
     private final Counter errors;
     private final Gauge active;
+    private final Gauge last;
     private final SeriesIndex<RoleSeries> index;
     /** The error counter's label sets, {@code _other_}'s room kept: they are many per key, by exception. */
     private final int errorSeries;
@@ -20,13 +21,14 @@ public final class RoleMetrics {
     private final Runnable onErrorsDropped;
     private volatile CounterDataPoint otherErrors;
 
-    RoleMetrics(Role role, Timer timer, Counter calls, Counter errors, Gauge active, int maxSeries, Runnable onDropped,
-            int maxErrorSeries, Runnable onErrorsDropped) {
+    RoleMetrics(Role role, Timer timer, Counter calls, Counter errors, Gauge active, Gauge last, int maxSeries,
+            Runnable onDropped, int maxErrorSeries, Runnable onErrorsDropped) {
         this.role = role;
         this.timer = timer;
         this.calls = calls;
         this.errors = errors;
         this.active = active;
+        this.last = last;
         this.index = new SeriesIndex<>(role.keyLabels().size(), maxSeries, timer != null && role.outcomeLabelled() ? 2 : 1,
                 keyValues -> new RoleSeries(this, keyValues), onDropped);
         this.errorSeries = maxErrorSeries - 1;
@@ -81,5 +83,9 @@ public final class RoleMetrics {
 
     Gauge active() {
         return active;
+    }
+
+    Gauge last() {
+        return last;
     }
 }

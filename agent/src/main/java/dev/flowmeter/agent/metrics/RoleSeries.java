@@ -19,6 +19,7 @@ public final class RoleSeries {
     private final Timer.Series failure;
     private final CounterDataPoint calls;
     private final GaugeDataPoint active;
+    private final GaugeDataPoint last;
     private final RoleMetrics families;
     private final ConcurrentHashMap<String, CounterDataPoint> errorsByException;
 
@@ -36,6 +37,7 @@ public final class RoleSeries {
         }
         this.calls = families.calls() == null ? null : families.calls().labelValues(keyValues);
         this.active = families.active() == null ? null : families.active().labelValues(keyValues);
+        this.last = families.last() == null ? null : families.last().labelValues(keyValues);
         this.families = families;
         this.errorsByException = families.errors() == null ? null : new ConcurrentHashMap<>();
     }
@@ -55,6 +57,9 @@ public final class RoleSeries {
         }
         if (success != null) {
             (failed ? failure : success).observeNanos(nanos);
+        }
+        if (last != null) {
+            last.set(nanos * 1e-9);
         }
         if (thrown != null && errorsByException != null) {
             errorCounter(exceptionName(thrown)).inc();

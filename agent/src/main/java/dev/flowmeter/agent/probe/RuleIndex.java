@@ -152,7 +152,10 @@ final class RuleIndex {
 
     /**
      * The rules of the types above a class whose library is in its loader; a rule on constructors only
-     * where its type is not above the class's superclass, so that it weaves one class in each line.
+     * where its type is not above the class's superclass, so that it weaves one class in each line. In
+     * the order of the rules, whatever order the types were found in: the weave cache's key lists them,
+     * and a class whose types came in another order at the next start (the JDK's HttpURLConnection, under
+     * rules on it and on its superclass) would miss it.
      */
     private List<Entry> applying(Set<String> types, Set<String> aboveSuperclass, ClassLoader loader) {
         List<Entry> found = null;
@@ -165,6 +168,9 @@ final class RuleIndex {
                     found.add(rule);
                 }
             }
+        }
+        if (found != null) {
+            found.sort(java.util.Comparator.comparingInt(Entry::reservedId));
         }
         return found;
     }

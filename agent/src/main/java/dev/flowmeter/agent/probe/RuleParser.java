@@ -157,7 +157,7 @@ public final class RuleParser {
             named.put("uri", UriTemplate.of(named.get("uri")));
         }
         LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
-        if (role == Role.TASK_PAUSED) {
+        if (role.countsOnly()) {
             rule.untimed();
             Condition when = rule.condition("when", sources);
             return context -> new CountingProbe(context, context.metrics().role(role), keyLabels, when);

@@ -126,6 +126,32 @@ abstract class Conductor5EndToEndTest {
         assertTrue(scrape.sum("task_paused_total", Map.of()) > 0, "the load must pause a worker");
     }
 
+    /**
+     * The task runner's events in client 5: executions started, results written to external payload storage, no
+     * thread left processing a task, and, where update-v2 does not hand tasks out with its replies (so that the
+     * app's count of cycles that polled nothing is exact), the cycles that found every worker thread busy.
+     */
+    @Test
+    void startedExecutionsExternalPayloadsQueueFullCyclesAndActiveWorkersEqualWhatTheAppCounted() {
+        for (String taskType : names(stats.at("/tasks/executions"))) {
+            JsonNode counted = stats.at("/tasks/executions/" + taskType);
+            Map<String, String> ofType = Map.of("task_type", taskType);
+            scrape.assertCount(counted.get("success").asLong() + counted.get("failed_result").asLong()
+                    + sum(counted.get("exceptions")), "task_execution_started_total", ofType);
+            assertFalse(scrape.matching(sample -> sample.name().equals("active_workers") && sample.labels().equals(ofType)
+                    && sample.value() == 0).isEmpty(), "active_workers of " + taskType + " back to 0");
+            // Counted where the cycle returns, so a thread that comes free just before may hide one (README).
+            long cycles = stats.at("/tasks/queue_full/" + taskType).asLong();
+            double queueFull = scrape.sum("task_execution_queue_full_total", ofType);
+            assertTrue(updateV2() || queueFull <= cycles && queueFull >= cycles - Math.max(2, cycles / 20),
+                    "task_execution_queue_full_total of " + taskType + ": " + queueFull + ", the app counted " + cycles);
+        }
+        long written = stats.at("/external_payloads/TASK_OUTPUT").asLong();
+        assertTrue(written > 0, "render_report's results must go to external storage: " + stats);
+        scrape.assertCount(written, "external_payload_used_total",
+                Map.of("task_type", "render_report", "payload_type", "TASK_OUTPUT"));
+    }
+
     @Test
     void theUpdatesWentToTheEndpointAskedFor() {
         String used = updateV2() ? "/tasks/update-v2" : "/tasks";
