@@ -70,6 +70,13 @@ public final class Scrape {
         }
     }
 
+    /** Fails unless {@code engine}'s workflow_engine_status is 1 for {@code state} and 0 for the other states. */
+    public void assertEngineStatus(String engine, String state) {
+        for (String each : List.of("RUNNING", "PAUSED", "STOPPED")) {
+            assertCount(each.equals(state) ? 1 : 0, "workflow_engine_status", Map.of("engine", engine, "workflow_engine_status", each));
+        }
+    }
+
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
     public double sum(String name, Map<String, String> labels) {
         return samples.stream()
