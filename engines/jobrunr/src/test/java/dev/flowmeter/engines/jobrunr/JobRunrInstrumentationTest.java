@@ -57,23 +57,8 @@ class JobRunrInstrumentationTest {
         Scrape scrape = run.app().scrape();
         long failures = 0;
         for (String method : List.of("invoice", "report")) {
-            String type = signature(method);
-            long ok = truth.getOrDefault("ok " + method, 0L);
-            long failed = 0;
-            for (Map.Entry<String, Long> entry : truth.entrySet()) {
-                if (entry.getKey().startsWith("failed " + method + " ")) {
-                    // The job's own exception, though JobRunr's reflective call wraps it.
-                    String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
-                    scrape.assertCount(entry.getValue(), "task_execute_error_total",
-                            Map.of("task_type", type, "exception", exception));
-                    failed += entry.getValue();
-                }
-            }
-            assertTrue(ok > 0, method + " must succeed sometimes: " + truth);
-            scrape.assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
-            scrape.assertCount(failed, "task_execute_error_total", Map.of("task_type", type));
-            failures += failed;
+            // The job's own exception, though JobRunr's reflective call wraps it.
+            failures += scrape.assertExecutions(truth, method, signature(method));
         }
         assertTrue(failures > 0, "the load must contain failures: " + truth);
         scrape.assertCount(JobRunrApp.HELD + JobRunrApp.LOAD, "task_execute_time_seconds_count", Map.of());

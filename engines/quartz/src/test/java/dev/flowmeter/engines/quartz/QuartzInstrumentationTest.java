@@ -51,21 +51,7 @@ class QuartzInstrumentationTest {
         Scrape scrape = run.app().scrape();
         long failures = 0;
         for (String job : JOBS) {
-            long ok = truth.getOrDefault("ok " + job, 0L);
-            long failed = 0;
-            for (Map.Entry<String, Long> entry : truth.entrySet()) {
-                if (entry.getKey().startsWith("failed " + job + " ")) {
-                    String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
-                    scrape.assertCount(entry.getValue(), "task_execute_error_total",
-                            Map.of("task_type", job, "exception", exception));
-                    failed += entry.getValue();
-                }
-            }
-            assertTrue(ok > 0, job + " must succeed sometimes: " + truth);
-            scrape.assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", job, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", job, "status", "FAILURE"));
-            scrape.assertCount(failed, "task_execute_error_total", Map.of("task_type", job));
-            failures += failed;
+            failures += scrape.assertExecutions(truth, job, job);
         }
         assertTrue(failures > 0, "the load must contain failures: " + truth);
         scrape.assertCount(QuartzApp.HELD + QuartzApp.LOAD, "task_execute_time_seconds_count", Map.of());

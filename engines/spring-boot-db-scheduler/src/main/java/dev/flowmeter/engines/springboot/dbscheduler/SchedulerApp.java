@@ -46,6 +46,9 @@ import org.springframework.context.annotation.Bean;
  * started by the starter). One execution of {@code send-invoice} is in the table already, picked by a
  * scheduler that stopped heartbeating an hour ago: a dead execution, which its task revives. An
  * execution interceptor wraps every execution.
+ *
+ * <p>Its tasks deliberately repeat db-scheduler's DbSchedulerApp's, as Boot beans: this module's
+ * repackaged jar holds this application alone, and depends on no other module's test classes.
  */
 @SpringBootApplication
 public class SchedulerApp {
