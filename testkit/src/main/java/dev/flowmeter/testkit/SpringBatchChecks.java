@@ -3,6 +3,7 @@ package dev.flowmeter.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,23 +14,38 @@ import org.junit.jupiter.api.Test;
  * abstract base: the fixture runs jobs {@code importJob} (skipping bad items, then a step that
  * fails), {@code cleanupJob} (stopped) and {@code reindexJob} (partitioned), relaunches a completed
  * {@code importJob}, and prints what it launched and what the job repository recorded as truth.
- * A subclass registers its {@link FixtureRun} and names its steps.
+ * A subclass registers its {@link FixtureRun} and says which Spring Batch its fixture runs.
  */
 public abstract class SpringBatchChecks {
 
     protected static final List<String> JOBS = List.of("importJob", "cleanupJob", "reindexJob");
 
+    /** A Spring Batch major version: its fixture's steps, and the instrumentation that must weave it. */
+    public enum Version {
+        SPRING_BATCH_5("spring-batch", List.of("import")),
+        /** Its fixtures run an import step of 6's chunk model and one of 5's. */
+        SPRING_BATCH_6("spring-batch-6", List.of("import", "legacyImport"));
+
+        final String instrumentation;
+        /** The steps that skip items that fail to read, process or write. */
+        final List<String> skippingSteps;
+        /** Every step of the fixture's jobs, partitions' workers among them. */
+        final List<String> steps;
+
+        Version(String instrumentation, List<String> skippingSteps) {
+            this.instrumentation = instrumentation;
+            this.skippingSteps = skippingSteps;
+            List<String> steps = new ArrayList<>(skippingSteps);
+            steps.addAll(List.of("publish", "cleanup", "reindex", "reindexWorker"));
+            this.steps = List.copyOf(steps);
+        }
+    }
+
     /** The subclass's registered run. */
     protected abstract FixtureRun run();
 
-    /** The steps of the fixture's jobs, partitions' workers among them. */
-    protected abstract List<String> steps();
-
-    /** The steps that skip items that fail to read, process or write. */
-    protected abstract List<String> skippingSteps();
-
-    /** The instrumentation (rules file) that must have instrumented the fixture's Spring Batch. */
-    protected abstract String instrumentation();
+    /** The Spring Batch the fixture runs. */
+    protected abstract Version version();
 
     /** The job executions of {@code job} in the job repository: by default the launches the fixture made. */
     protected long executions(String job) {
@@ -79,7 +95,7 @@ public abstract class SpringBatchChecks {
         assertTrue(run.truth("step publish FAILURE") > 0 && run.truth("step cleanup FAILURE") > 0, run.truth().toString());
         // Each partition's worker ran on the manager's thread, and counts as its own step execution.
         assertEquals(partitions() * run.truth("step reindex SUCCESS"), run.truth("step reindexWorker SUCCESS"), run.truth().toString());
-        for (String step : steps()) {
+        for (String step : version().steps) {
             for (String status : List.of("SUCCESS", "FAILURE")) {
                 run.scrape().assertCount(run.truth().getOrDefault("step " + step + " " + status, 0L), "task_execute_time_seconds_count",
                         Map.of("task_type", step, "status", status));
@@ -100,7 +116,7 @@ public abstract class SpringBatchChecks {
     void skippedItemsEqualWhatTheStepsRecorded() {
         FixtureRun run = run();
         long all = 0;
-        for (String step : skippingSteps()) {
+        for (String step : version().skippingSteps) {
             for (String kind : List.of("read", "process", "write")) {
                 all += run.truth("skip " + step + " " + kind);
                 run.scrape().assertCount(run.truth("skip " + step + " " + kind), "batch_item_skip_total", Map.of("step", step, "kind", kind));
@@ -112,7 +128,7 @@ public abstract class SpringBatchChecks {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        run().assertInstrumentedWithoutErrors(instrumentation());
+        run().assertInstrumentedWithoutErrors(version().instrumentation);
     }
 
     @Test

@@ -23,6 +23,16 @@ final class Truth {
     private Truth() {}
 
     /**
+     * The fixture's requests with {@code client} (to uris under {@code /CLIENT/}) met every outcome,
+     * and each is counted once: {@link #assertCountedOnce}.
+     */
+    static void assertEachRequestOfCountedOnce(FixtureRun run, String client) {
+        Predicate<String> uris = uri -> uri.startsWith("/" + client + "/");
+        assertEquals(Set.of("200", "404", "500", "error"), statuses(run, uris), "the workload covers every outcome");
+        assertCountedOnce(run, uris);
+    }
+
+    /**
      * Every request the fixture sent to a uri that {@code uris} accepts is in the scrape once, under
      * its method, uri template and status; no other series of those uris exists (an untemplated
      * path, a query string, a request counted twice).

@@ -4,7 +4,6 @@ import dev.flowmeter.engines.springbatch6.fixtures.SpringBatch6App;
 import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.SpringBatchChecks;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -25,17 +24,7 @@ class SpringBatch6EndToEndTest extends SpringBatchChecks {
     }
 
     @Override
-    protected List<String> steps() {
-        return List.of("import", "legacyImport", "publish", "cleanup", "reindex", "reindexWorker");
-    }
-
-    @Override
-    protected List<String> skippingSteps() {
-        return List.of("import", "legacyImport");
-    }
-
-    @Override
-    protected String instrumentation() {
-        return "spring-batch-6";
+    protected Version version() {
+        return Version.SPRING_BATCH_6;
     }
 }

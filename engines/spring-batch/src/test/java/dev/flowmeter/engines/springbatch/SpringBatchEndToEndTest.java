@@ -4,7 +4,6 @@ import dev.flowmeter.engines.springbatch.fixtures.SpringBatchApp;
 import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.SpringBatchChecks;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,18 +26,8 @@ class SpringBatchEndToEndTest extends SpringBatchChecks {
     }
 
     @Override
-    protected List<String> steps() {
-        return List.of("import", "publish", "cleanup", "reindex", "reindexWorker");
-    }
-
-    @Override
-    protected List<String> skippingSteps() {
-        return List.of("import");
-    }
-
-    @Override
-    protected String instrumentation() {
-        return "spring-batch";
+    protected Version version() {
+        return Version.SPRING_BATCH_5;
     }
 
     /** Spring Batch 5's fixture skips items in reading and processing only. */

@@ -1,15 +1,14 @@
 package dev.flowmeter.engines.springboot.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowmeter.testkit.BootJar;
 import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.SpringBatchChecks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,18 +35,8 @@ class SpringBootBatchFatJarIT extends SpringBatchChecks {
     }
 
     @Override
-    protected List<String> steps() {
-        return List.of("import", "legacyImport", "publish", "cleanup", "reindex", "reindexWorker");
-    }
-
-    @Override
-    protected List<String> skippingSteps() {
-        return List.of("import", "legacyImport");
-    }
-
-    @Override
-    protected String instrumentation() {
-        return "spring-batch-6";
+    protected Version version() {
+        return Version.SPRING_BATCH_6;
     }
 
     /** Boot's runner launched a job too: the job repository's own count of executions. */
@@ -63,14 +52,7 @@ class SpringBootBatchFatJarIT extends SpringBatchChecks {
 
     @Test
     void theJarIsRepackagedWithNestedJars() throws Exception {
-        try (ZipFile jar = new ZipFile(BOOT_JAR.toFile())) {
-            for (String library : List.of("spring-batch-core-6\\.", "spring-boot-batch-jdbc-", "h2-")) {
-                assertTrue(jar.stream().anyMatch(entry -> entry.getName().matches("BOOT-INF/lib/" + library + ".*\\.jar")),
-                        library + " is a nested jar of " + BOOT_JAR);
-            }
-            assertTrue(jar.stream().noneMatch(entry -> entry.getName().startsWith("org/springframework/batch/")),
-                    "Spring Batch is not unpacked");
-        }
+        BootJar.assertNested(BOOT_JAR, "org/springframework/batch/", List.of("spring-batch-core-6\\.", "spring-boot-batch-jdbc-", "h2-"));
     }
 
     @Test

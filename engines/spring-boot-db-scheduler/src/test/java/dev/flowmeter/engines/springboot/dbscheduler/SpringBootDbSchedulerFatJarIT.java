@@ -1,14 +1,13 @@
 package dev.flowmeter.engines.springboot.dbscheduler;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowmeter.testkit.BootJar;
 import dev.flowmeter.testkit.DbSchedulerChecks;
 import dev.flowmeter.testkit.FixtureRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,14 +36,7 @@ class SpringBootDbSchedulerFatJarIT extends DbSchedulerChecks {
 
     @Test
     void theJarIsRepackagedWithNestedJars() throws Exception {
-        try (ZipFile jar = new ZipFile(BOOT_JAR.toFile())) {
-            for (String library : List.of("db-scheduler-16\\.", "db-scheduler-spring-boot-starter-", "h2-")) {
-                assertTrue(jar.stream().anyMatch(entry -> entry.getName().matches("BOOT-INF/lib/" + library + ".*\\.jar")),
-                        library + " is a nested jar of " + BOOT_JAR);
-            }
-            assertTrue(jar.stream().noneMatch(entry -> entry.getName().startsWith("com/github/kagkarlsson/")),
-                    "db-scheduler is not unpacked");
-        }
+        BootJar.assertNested(BOOT_JAR, "com/github/kagkarlsson/", List.of("db-scheduler-16\\.", "db-scheduler-spring-boot-starter-", "h2-"));
     }
 
     /** The execution and poll totals hold every execution and poll, none under another task type. */
