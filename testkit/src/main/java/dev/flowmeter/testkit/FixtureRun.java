@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final FixtureRun RUN = FixtureRun.fixture(CamundaApp.class).readyAt("^done$", Duration.ofMinutes(5));
+ * static final FixtureRun run = FixtureRun.fixture(CamundaApp.class).readyAt("^done$", Duration.ofMinutes(5));
  * }</pre>
  */
 public final class FixtureRun implements BeforeAllCallback, AfterAllCallback {
@@ -69,7 +69,7 @@ public final class FixtureRun implements BeforeAllCallback, AfterAllCallback {
         });
     }
 
-    /** A JVM the test starts its own way, such as {@code java -jar} on an application's jar. */
+    /** A JVM the test starts its own way, such as with a class path it works out as the JVM starts. */
     public static FixtureRun of(Start start) {
         return new FixtureRun(start);
     }

@@ -13,9 +13,7 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.flowmeter.testkit.Commands;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -185,17 +183,10 @@ public class SchedulerApp {
         truth.forEach((key, value) -> System.out.println("truth " + key + " " + value));
         System.out.println("load done");
 
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            if (line.equals("resume")) {
-                scheduler.resume();
-                System.out.println("resumed");
-            } else if (line.equals("stop")) {
+        Commands.stdin().obey(
+                Commands.on("resume", scheduler::resume, "resumed"),
                 // The starter's scheduler bean stops with its application context.
-                context.close();
-                System.out.println("stopped");
-            }
-        }
+                Commands.on("stop", context::close, "stopped"));
         context.close();
     }
 
