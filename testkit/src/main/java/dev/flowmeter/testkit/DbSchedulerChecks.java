@@ -96,9 +96,7 @@ public abstract class DbSchedulerChecks {
     void pausingResumingAndStoppingTheSchedulerShowInItsStatus() throws Exception {
         FixtureRun run = run();
         run.scrape().assertEngineStatus(ENGINE, "PAUSED");
-        run.app().sendAndAwait("resume", "^resumed$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "RUNNING");
-        run.app().sendAndAwait("stop", "^stopped$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "STOPPED");
+        run.assertEngineStatusAfter("resume", "^resumed$", TIMEOUT, ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("stop", "^stopped$", TIMEOUT, ENGINE, "STOPPED");
     }
 }

@@ -1,5 +1,6 @@
 package dev.flowmeter.testkit;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +140,16 @@ public final class FixtureRun implements BeforeAllCallback, AfterAllCallback {
             throw new AssertionError("no methods instrumented by " + instrumentation + ":\n" + scrape.text());
         }
         app.assertRecordedWithoutErrors(scrape);
+    }
+
+    /**
+     * Sends {@code command}, waits up to {@code timeout} for the stdout line {@code done} that says it
+     * was done, and fails unless {@code engine}'s workflow_engine_status in a new scrape is {@code state}.
+     */
+    public void assertEngineStatusAfter(String command, String done, Duration timeout, String engine, String state)
+            throws IOException, InterruptedException {
+        app.sendAndAwait(command, done, timeout);
+        app.scrape().assertEngineStatus(engine, state);
     }
 
     /** {@code promtool check metrics} on a new scrape finds nothing to say. */

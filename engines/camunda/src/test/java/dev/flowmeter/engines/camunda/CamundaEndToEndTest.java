@@ -104,10 +104,8 @@ class CamundaEndToEndTest {
     @Test
     void startingAndStoppingTheJobExecutorFlipsItsStatus() throws Exception {
         run.scrape().assertEngineStatus(ENGINE, "STOPPED");
-        run.app().sendAndAwait("start", "^started$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "RUNNING");
-        run.app().sendAndAwait("stop", "^stopped$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "STOPPED");
+        run.assertEngineStatusAfter("start", "^started$", TIMEOUT, ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("stop", "^stopped$", TIMEOUT, ENGINE, "STOPPED");
     }
 
     @Test

@@ -98,12 +98,9 @@ class JobRunrInstrumentationTest {
     @Order(6)
     void pauseResumeAndStopMoveTheEngineStatus() throws Exception {
         runTheLoad();
-        run.app().sendAndAwait("pause", "^pause done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "PAUSED");
-        run.app().sendAndAwait("resume", "^resume done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "RUNNING");
-        run.app().sendAndAwait("stop", "^stop done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "STOPPED");
+        run.assertEngineStatusAfter("pause", "^pause done", TIMEOUT, ENGINE, "PAUSED");
+        run.assertEngineStatusAfter("resume", "^resume done", TIMEOUT, ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("stop", "^stop done", TIMEOUT, ENGINE, "STOPPED");
     }
 
     @Test

@@ -77,12 +77,9 @@ class QuartzInstrumentationTest {
     @Order(4)
     void standbyStartAndShutdownMoveTheEngineStatus() throws Exception {
         runTheLoad();
-        run.app().sendAndAwait("standby", "^standby done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "PAUSED");
-        run.app().sendAndAwait("start", "^start done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "RUNNING");
-        run.app().sendAndAwait("shutdown", "^shutdown done", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "STOPPED");
+        run.assertEngineStatusAfter("standby", "^standby done", TIMEOUT, ENGINE, "PAUSED");
+        run.assertEngineStatusAfter("start", "^start done", TIMEOUT, ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("shutdown", "^shutdown done", TIMEOUT, ENGINE, "STOPPED");
     }
 
     @Test

@@ -151,10 +151,8 @@ class TemporalEndToEndTest {
     @Order(7)
     void suspendingAndResumingPollingFlipTheEngineStatus() throws Exception {
         run.scrape().assertEngineStatus(ENGINE, "RUNNING");
-        run.app().sendAndAwait("pause", "^paused$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "PAUSED");
-        run.app().sendAndAwait("resume", "^resumed$", TIMEOUT);
-        run.app().scrape().assertEngineStatus(ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("pause", "^paused$", TIMEOUT, ENGINE, "PAUSED");
+        run.assertEngineStatusAfter("resume", "^resumed$", TIMEOUT, ENGINE, "RUNNING");
         run.app().sendAndAwait("stop", "^stopped$", TIMEOUT);
         Scrape stopped = run.app().scrape();
         stopped.assertEngineStatus(ENGINE, "STOPPED");
