@@ -188,6 +188,12 @@ public final class InstrumentedJvm implements AutoCloseable {
         process.getOutputStream().flush();
     }
 
+    /** Writes {@code line} to the JVM's standard input and waits for the stdout line that says it was done. */
+    public String sendAndAwait(String line, String done, Duration timeout) throws IOException, InterruptedException {
+        send(line);
+        return awaitStdout(Pattern.compile(done), timeout);
+    }
+
     /** Waits for the JVM to end by itself and returns its exit status. */
     public int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {

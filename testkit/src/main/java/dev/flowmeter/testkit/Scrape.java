@@ -70,6 +70,39 @@ public final class Scrape {
         }
     }
 
+    /** Fails unless {@code engine}'s workflow_engine_status is 1 for {@code state} and 0 for the other states. */
+    public void assertEngineStatus(String engine, String state) {
+        for (String each : List.of("RUNNING", "PAUSED", "STOPPED")) {
+            assertCount(each.equals(state) ? 1 : 0, "workflow_engine_status", Map.of("engine", engine, "workflow_engine_status", each));
+        }
+    }
+
+    /**
+     * Fails unless the executions of {@code taskType} are what the application counted in its truth:
+     * {@code ok KEY} (there must be some) as task_execute_time_seconds_count's SUCCESS, and each
+     * {@code failed KEY EXCEPTION} as its FAILURE and as task_execute_error_total of that exception.
+     * Returns the failures.
+     */
+    public long assertExecutions(Map<String, Long> truth, String key, String taskType) {
+        long ok = truth.getOrDefault("ok " + key, 0L);
+        long failed = 0;
+        for (Map.Entry<String, Long> entry : truth.entrySet()) {
+            if (entry.getKey().startsWith("failed " + key + " ")) {
+                // The job's own exception, though a reflective call may wrap it.
+                String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
+                assertCount(entry.getValue(), "task_execute_error_total", Map.of("task_type", taskType, "exception", exception));
+                failed += entry.getValue();
+            }
+        }
+        if (ok <= 0) {
+            throw new AssertionError(key + " must succeed sometimes: " + truth);
+        }
+        assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "SUCCESS"));
+        assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "FAILURE"));
+        assertCount(failed, "task_execute_error_total", Map.of("task_type", taskType));
+        return failed;
+    }
+
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
     public double sum(String name, Map<String, String> labels) {
         return samples.stream()

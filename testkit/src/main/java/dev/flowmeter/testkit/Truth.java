@@ -1,5 +1,6 @@
 package dev.flowmeter.testkit;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,17 @@ public final class Truth {
     public static long get(String key) {
         AtomicLong count = COUNTS.get(key);
         return count == null ? 0 : count.get();
+    }
+
+    /** Waits until the count of {@code key} reaches {@code count}: the application's load has run. */
+    public static void await(String key, long count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get(key) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + get(key) + " of " + count + " '" + key + "' within " + timeout);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Prints the counts whose keys start with {@code prefix}. */

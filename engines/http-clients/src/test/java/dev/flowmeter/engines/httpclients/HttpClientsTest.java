@@ -1,18 +1,13 @@
 package dev.flowmeter.engines.httpclients;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.httpclients.fixtures.HttpClientsApp;
-import dev.flowmeter.testkit.InstrumentedJvm;
-import dev.flowmeter.testkit.Promtool;
+import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.Scrape;
-import java.util.Set;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,42 +17,28 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 404 and 500, and refused by a closed port. Each client has a path prefix of its own, so its
  * requests are told apart in the scrape.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpClientsTest {
 
     private static final String[] CLIENTS = {"jdk", "jdk-async", "urlconnection", "okhttp", "okhttp-async", "apache"};
 
-    private InstrumentedJvm app;
-    private Truth truth;
-    private Scrape scrape;
+    @RegisterExtension
+    static final FixtureRun run = FixtureRun.fixture(HttpClientsApp.class, CLIENTS).readyAt("^done$", Truth.TIMEOUT);
 
     @BeforeAll
-    void sendWithEveryClient() throws Exception {
-        app = InstrumentedJvm.fixture("port=0", HttpClientsApp.class, CLIENTS);
-        truth = Truth.of(app);
-        scrape = app.scrape();
+    static void printTheFixturesJdk() throws InterruptedException {
         // Which JDK the fixture ran on, for the build log.
-        System.out.println("HttpClientsTest fixture: " + app.awaitStdout(java.util.regex.Pattern.compile("^java "), Truth.TIMEOUT));
-    }
-
-    @AfterAll
-    void stop() throws InterruptedException {
-        if (app != null) {
-            app.close();
-        }
+        System.out.println("HttpClientsTest fixture: " + run.app().awaitStdout(java.util.regex.Pattern.compile("^java "), Truth.TIMEOUT));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "okhttp", "okhttp-async", "apache"})
     void eachRequestIsCountedOnceByMethodUriTemplateAndStatus(String client) {
-        Predicate<String> uris = uri -> uri.startsWith("/" + client + "/");
-        assertEquals(Set.of("200", "404", "500", "error"), truth.statuses(uris), "the workload covers every outcome");
-        truth.assertCountedOnce(scrape, uris);
+        Truth.assertEachRequestOfCountedOnce(run, client);
     }
 
     @Test
     void urisAreTemplatesWithoutIdentifiersOrQueries() {
-        for (Scrape.Sample sample : scrape.matching(sample -> sample.name().equals(Truth.REQUESTS))) {
+        for (Scrape.Sample sample : run.scrape().matching(sample -> sample.name().equals(Truth.REQUESTS))) {
             String uri = sample.labels().get("uri");
             assertTrue(uri.matches("(/[a-z-]+)+(/\\{id}(/[a-z]+)?)?"), uri);
         }
@@ -65,11 +46,11 @@ class HttpClientsTest {
 
     @Test
     void theAgentRecordedWithoutErrors() {
-        app.assertRecordedWithoutErrors(scrape);
+        run.app().assertRecordedWithoutErrors(run.scrape());
     }
 
     @Test
     void theScrapeIsLintClean() throws Exception {
-        Promtool.assertLintClean(app.scrape());
+        run.assertLintClean();
     }
 }

@@ -3,34 +3,33 @@ package dev.flowmeter.engines.httpclients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flowmeter.testkit.InstrumentedJvm;
+import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
- * What a fixture counted itself, {@code truth METHOD URI STATUS COUNT} lines, and the checks a scrape
- * must pass against it.
+ * What a fixture counted itself, {@code truth METHOD URI STATUS COUNT} lines, and the checks its
+ * scrape must pass against it.
  */
 final class Truth {
 
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final String REQUESTS = "api_request_time_seconds_count";
 
-    /** Counts by "METHOD URI STATUS". */
-    private final Map<String, Long> counts = new LinkedHashMap<>();
-
     private Truth() {}
 
-    /** Waits for the fixture's {@code done}, and reads what it printed before. */
-    static Truth of(InstrumentedJvm app) throws InterruptedException {
-        app.awaitStdout(Pattern.compile("^done$"), TIMEOUT);
-        Truth truth = new Truth();
-        truth.counts.putAll(app.truth());
-        return truth;
+    /**
+     * The fixture's requests with {@code client} (to uris under {@code /CLIENT/}) met every outcome,
+     * and each is counted once: {@link #assertCountedOnce}.
+     */
+    static void assertEachRequestOfCountedOnce(FixtureRun run, String client) {
+        Predicate<String> uris = uri -> uri.startsWith("/" + client + "/");
+        assertEquals(Set.of("200", "404", "500", "error"), statuses(run, uris), "the workload covers every outcome");
+        assertCountedOnce(run, uris);
     }
 
     /**
@@ -38,7 +37,9 @@ final class Truth {
      * its method, uri template and status; no other series of those uris exists (an untemplated
      * path, a query string, a request counted twice).
      */
-    void assertCountedOnce(Scrape scrape, Predicate<String> uris) {
+    static void assertCountedOnce(FixtureRun run, Predicate<String> uris) {
+        Map<String, Long> counts = run.truth();
+        Scrape scrape = run.scrape();
         long total = 0;
         for (Map.Entry<String, Long> entry : counts.entrySet()) {
             String[] key = entry.getKey().split(" ");
@@ -55,9 +56,9 @@ final class Truth {
     }
 
     /** The statuses the fixture saw for those uris, so a test can check that its workload covered what it claims. */
-    java.util.Set<String> statuses(Predicate<String> uris) {
-        java.util.Set<String> statuses = new java.util.TreeSet<>();
-        counts.keySet().stream().map(key -> key.split(" ")).filter(key -> uris.test(key[1])).forEach(key -> statuses.add(key[2]));
+    static Set<String> statuses(FixtureRun run, Predicate<String> uris) {
+        Set<String> statuses = new TreeSet<>();
+        run.truth().keySet().stream().map(key -> key.split(" ")).filter(key -> uris.test(key[1])).forEach(key -> statuses.add(key[2]));
         return statuses;
     }
 }

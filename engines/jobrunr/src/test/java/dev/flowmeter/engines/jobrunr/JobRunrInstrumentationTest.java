@@ -5,27 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.jobrunr.fixture.JobRunrApp;
 import dev.flowmeter.engines.jobrunr.fixture.Work;
-import dev.flowmeter.testkit.InstrumentedJvm;
-import dev.flowmeter.testkit.Promtool;
+import dev.flowmeter.testkit.FixtureRun;
 import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JobRunr with in-memory storage, in a JVM started with the agent: jobs held running show as
  * occupied workers, a fixed load with failures is counted as the fixture counted it, and pause,
  * resume and stop move workflow_engine_status. The tests run in order, as the server's life does.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobRunrInstrumentationTest {
 
@@ -33,20 +29,8 @@ class JobRunrInstrumentationTest {
     private static final String ENGINE = "BackgroundJobServer";
     private static final String STORAGE = "CountingStorageProvider";
 
-    private InstrumentedJvm app;
-
-    @BeforeAll
-    void start() throws Exception {
-        app = InstrumentedJvm.fixture("port=0", JobRunrApp.class);
-        app.awaitStdout(Pattern.compile("^holding "), TIMEOUT);
-    }
-
-    @AfterAll
-    void stop() throws InterruptedException {
-        if (app != null) {
-            app.close();
-        }
-    }
+    @RegisterExtension
+    static final FixtureRun run = FixtureRun.fixture(JobRunrApp.class).readyAt("^holding ", TIMEOUT);
 
     @Test
     @Order(2)
@@ -60,36 +44,21 @@ class JobRunrInstrumentationTest {
     @Test
     @Order(1)
     void workersRunningJobsNowAreInFlightAndTheServerIsRunning() throws Exception {
-        Scrape scrape = app.scrape();
+        Scrape scrape = run.app().scrape();
         assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of("task_type", signature("hold"))));
         assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of()));
-        assertState(scrape, "RUNNING");
+        scrape.assertEngineStatus(ENGINE, "RUNNING");
     }
 
     @Test
     @Order(3)
     void executionsPerJobAndOutcomeEqualWhatTheJobsCounted() throws Exception {
         Map<String, Long> truth = runTheLoad();
-        Scrape scrape = app.scrape();
+        Scrape scrape = run.app().scrape();
         long failures = 0;
         for (String method : List.of("invoice", "report")) {
-            String type = signature(method);
-            long ok = truth.getOrDefault("ok " + method, 0L);
-            long failed = 0;
-            for (Map.Entry<String, Long> entry : truth.entrySet()) {
-                if (entry.getKey().startsWith("failed " + method + " ")) {
-                    // The job's own exception, though JobRunr's reflective call wraps it.
-                    String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
-                    scrape.assertCount(entry.getValue(), "task_execute_error_total",
-                            Map.of("task_type", type, "exception", exception));
-                    failed += entry.getValue();
-                }
-            }
-            assertTrue(ok > 0, method + " must succeed sometimes: " + truth);
-            scrape.assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
-            scrape.assertCount(failed, "task_execute_error_total", Map.of("task_type", type));
-            failures += failed;
+            // The job's own exception, though JobRunr's reflective call wraps it.
+            failures += scrape.assertExecutions(truth, method, signature(method));
         }
         assertTrue(failures > 0, "the load must contain failures: " + truth);
         scrape.assertCount(JobRunrApp.HELD + JobRunrApp.LOAD, "task_execute_time_seconds_count", Map.of());
@@ -100,7 +69,7 @@ class JobRunrInstrumentationTest {
     @Order(4)
     void statesSavedAfterRunsEqualWhatTheJobFilterSaw() throws Exception {
         Map<String, Long> truth = runTheLoad();
-        Scrape scrape = app.scrape();
+        Scrape scrape = run.app().scrape();
         long saved = 0;
         for (String method : List.of("hold", "invoice", "report")) {
             long count = truth.getOrDefault("saved " + method + " SUCCEEDED", 0L)
@@ -117,7 +86,7 @@ class JobRunrInstrumentationTest {
     @Order(5)
     void enqueuesAreWorkflowStartsPerJob() throws Exception {
         Map<String, Long> truth = runTheLoad();
-        Scrape scrape = app.scrape();
+        Scrape scrape = run.app().scrape();
         for (String method : List.of("hold", "invoice", "report")) {
             scrape.assertCount(truth.get("enqueued " + method), "workflow_start_time_seconds_count",
                     Map.of("workflow_type", signature(method), "status", "SUCCESS"));
@@ -129,24 +98,18 @@ class JobRunrInstrumentationTest {
     @Order(6)
     void pauseResumeAndStopMoveTheEngineStatus() throws Exception {
         runTheLoad();
-        app.send("pause");
-        app.awaitStdout(Pattern.compile("^pause done"), TIMEOUT);
-        assertState(app.scrape(), "PAUSED");
-        app.send("resume");
-        app.awaitStdout(Pattern.compile("^resume done"), TIMEOUT);
-        assertState(app.scrape(), "RUNNING");
-        app.send("stop");
-        app.awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
-        assertState(app.scrape(), "STOPPED");
+        run.assertEngineStatusAfter("pause", "^pause done", TIMEOUT, ENGINE, "PAUSED");
+        run.assertEngineStatusAfter("resume", "^resume done", TIMEOUT, ENGINE, "RUNNING");
+        run.assertEngineStatusAfter("stop", "^stop done", TIMEOUT, ENGINE, "STOPPED");
     }
 
     @Test
     @Order(7)
     void pollsEqualTheStoragesCountedOnceThroughItsWrapperAndOverride() throws Exception {
-        app.awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
-        long polls = app.truth().get("polls");
+        run.app().awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
+        long polls = run.app().truth().get("polls");
         Map<String, String> storage = Map.of("task_type", STORAGE);
-        Scrape scrape = app.scrapeUntil(s -> s.sum("task_poll_total", storage) >= polls, Duration.ofSeconds(10));
+        Scrape scrape = run.app().scrapeUntil(s -> s.sum("task_poll_total", storage) >= polls, Duration.ofSeconds(10));
         assertTrue(polls > 0);
         scrape.assertCount(polls, "task_poll_total", storage);
         scrape.assertCount(polls, "task_poll_time_seconds_count", Map.of("task_type", STORAGE, "status", "SUCCESS"));
@@ -156,38 +119,29 @@ class JobRunrInstrumentationTest {
     @Test
     @Order(8)
     void theAgentRecordedWithoutErrors() throws Exception {
-        Scrape scrape = app.scrape();
+        Scrape scrape = run.app().scrape();
         assertTrue(scrape.sum("flowmeter_instrumented_methods", Map.of("instrumentation", "jobrunr")) > 0, scrape.text());
-        app.assertRecordedWithoutErrors(scrape);
+        run.app().assertRecordedWithoutErrors(scrape);
     }
 
     /** Releases the held jobs and waits for the load, once; the fixture's counts after it. */
     private Map<String, Long> runTheLoad() throws Exception {
-        if (app.stdout().stream().noneMatch(line -> line.equals("load done"))) {
-            app.send("release");
-            app.awaitStdout(Pattern.compile("^load done"), TIMEOUT);
+        if (run.app().stdout().stream().noneMatch(line -> line.equals("load done"))) {
+            run.app().sendAndAwait("release", "^load done", TIMEOUT);
         }
-        return app.truth();
+        return run.app().truth();
     }
 
     /** The signature JobRunr gave the fixture's jobs of {@code method}. */
     private String signature(String method) {
         String prefix = "signature " + method + " ";
-        return app.stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + app.describe()))
+        return run.app().stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + run.app().describe()))
                 .substring(prefix.length());
     }
 
-    private void assertState(Scrape scrape, String state) {
-        for (String each : List.of("RUNNING", "PAUSED", "STOPPED")) {
-            assertEquals(each.equals(state) ? 1 : 0, scrape.sum("workflow_engine_status",
-                    Map.of("engine", ENGINE, "workflow_engine_status", each)), each + "\n" + scrape.text());
-        }
-    }
-
-
     @Test
     void theScrapeIsLintClean() throws Exception {
-        Promtool.assertLintClean(app.scrape());
+        run.assertLintClean();
     }
 }

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.Scheduler;
@@ -48,13 +48,7 @@ public class BootApp {
             scheduler.scheduleJob(JobBuilder.newJob(type).withIdentity("job-" + n).usingJobData("order", n).build(),
                     TriggerBuilder.newTrigger().withIdentity("job-" + n).startNow().build());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (Truth.get("finished") < LOAD) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + Truth.get("finished") + " jobs finished");
-            }
-            Thread.sleep(10);
-        }
+        Truth.await("finished", LOAD, Duration.ofSeconds(120));
         Truth.print("");
         System.out.println("load done");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -3,6 +3,7 @@ package dev.flowmeter.engines.springboot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flowmeter.testkit.BootJar;
 import dev.flowmeter.testkit.InstrumentedJvm;
 import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,11 +33,7 @@ class SpringBootFatJarIT {
 
     @Test
     void theJarIsRepackagedWithNestedJars() throws Exception {
-        try (ZipFile jar = new ZipFile(BOOT_JAR.toFile())) {
-            assertTrue(jar.stream().anyMatch(entry -> entry.getName().matches("BOOT-INF/lib/quartz-.*\\.jar")),
-                    "Quartz is a nested jar of " + BOOT_JAR);
-            assertTrue(jar.stream().noneMatch(entry -> entry.getName().startsWith("org/quartz/")), "Quartz is not unpacked");
-        }
+        BootJar.assertNested(BOOT_JAR, "org/quartz/", List.of("quartz-"));
     }
 
     @Test

@@ -68,20 +68,8 @@ class VirtualThreadsJobRunrTest {
         for (String method : List.of("invoice", "report")) {
             String type = signature(method);
             assertEquals(Work.class.getName() + "." + method + "(java.lang.String)", type);
-            long ok = truth.getOrDefault("ok " + method, 0L);
-            long failed = 0;
-            for (Map.Entry<String, Long> entry : truth.entrySet()) {
-                if (entry.getKey().startsWith("failed " + method + " ")) {
-                    String exception = entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1);
-                    scrape.assertCount(entry.getValue(), "task_execute_error_total",
-                            Map.of("task_type", type, "exception", exception));
-                    failed += entry.getValue();
-                }
-            }
-            assertTrue(ok > 0 && failed > 0, method + ": " + truth);
-            scrape.assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
-            scrape.assertCount(failed, "task_execute_error_total", Map.of("task_type", type));
+            long failed = scrape.assertExecutions(truth, method, type);
+            assertTrue(failed > 0, method + ": " + truth);
             failures += failed;
         }
         assertTrue(failures > 0);

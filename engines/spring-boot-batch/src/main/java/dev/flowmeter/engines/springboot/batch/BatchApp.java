@@ -49,6 +49,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code stop} is set. {@code reindexJob}: a partitioned step {@code reindex} whose workers,
  * {@code reindexWorker}, run on the calling thread. One launch of {@code importJob} repeats a
  * completed one's parameters and is refused.
+ *
+ * <p>Its jobs deliberately repeat spring-batch-6's SpringBatch6App's, as Boot beans: this module's
+ * repackaged jar holds this application alone, and depends on no other module's test classes.
  */
 @SpringBootApplication
 public class BatchApp {

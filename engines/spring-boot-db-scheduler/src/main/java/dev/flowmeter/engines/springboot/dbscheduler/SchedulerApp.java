@@ -13,9 +13,7 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.flowmeter.testkit.Commands;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -46,6 +44,9 @@ import org.springframework.context.annotation.Bean;
  * started by the starter). One execution of {@code send-invoice} is in the table already, picked by a
  * scheduler that stopped heartbeating an hour ago: a dead execution, which its task revives. An
  * execution interceptor wraps every execution.
+ *
+ * <p>Its tasks deliberately repeat db-scheduler's DbSchedulerApp's, as Boot beans: this module's
+ * repackaged jar holds this application alone, and depends on no other module's test classes.
  */
 @SpringBootApplication
 public class SchedulerApp {
@@ -182,17 +183,10 @@ public class SchedulerApp {
         truth.forEach((key, value) -> System.out.println("truth " + key + " " + value));
         System.out.println("load done");
 
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            if (line.equals("resume")) {
-                scheduler.resume();
-                System.out.println("resumed");
-            } else if (line.equals("stop")) {
+        Commands.stdin().obey(
+                Commands.on("resume", scheduler::resume, "resumed"),
                 // The starter's scheduler bean stops with its application context.
-                context.close();
-                System.out.println("stopped");
-            }
-        }
+                Commands.on("stop", context::close, "stopped"));
         context.close();
     }
 

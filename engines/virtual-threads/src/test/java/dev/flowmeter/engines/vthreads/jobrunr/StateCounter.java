@@ -6,7 +6,10 @@ import org.jobrunr.jobs.filters.ApplyStateFilter;
 import org.jobrunr.jobs.states.JobState;
 import org.jobrunr.jobs.states.StateName;
 
-/** Counts, through JobRunr's public filter API, the states saved for jobs that finished running. */
+/**
+ * Counts, through JobRunr's public filter API, the states saved for jobs that finished running. A
+ * copy of engines/jobrunr's, deliberately: see {@link VirtualJobRunrApp}.
+ */
 public class StateCounter implements ApplyStateFilter {
 
     @Override

@@ -4,7 +4,7 @@ import dev.flowmeter.testkit.Truth;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.jobs.JobId;
 import org.jobrunr.scheduling.BackgroundJob;
@@ -18,6 +18,9 @@ import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
  * default on Java 21 and later, asked for here by name), in the JVM the agent instruments. It
  * enqueues a fixed load with failures, prints what it counted, stops the server, prints its polls,
  * and exits when the test says {@code exit}.
+ *
+ * <p>This package deliberately repeats engines/jobrunr's fixture (its load, storage and filter): this
+ * module runs apart, on a JDK of Java 21 or later, and depends on no other module's test classes.
  */
 public final class VirtualJobRunrApp {
 
@@ -46,13 +49,7 @@ public final class VirtualJobRunrApp {
                 signature("invoice", storage, BackgroundJob.enqueue(() -> work.invoice(order)));
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-        while (Truth.get("saved") < LOAD) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + Truth.get("saved") + " jobs finished");
-            }
-            Thread.sleep(10);
-        }
+        Truth.await("saved", LOAD, Duration.ofSeconds(150));
         server.stop();
         Truth.print("");
         System.out.println("done");

@@ -8,6 +8,7 @@ import org.jobrunr.jobs.annotations.Job;
 /**
  * The jobs: JobRunr makes a new instance per run and invokes the method by reflection. Failures are
  * not retried, so each enqueued job runs once. Each counts whether it ran on a virtual thread.
+ * Unlike engines/jobrunr's, none is held (see {@link VirtualJobRunrApp} for why they are apart).
  */
 public class Work {
 
