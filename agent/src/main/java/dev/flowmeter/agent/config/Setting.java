@@ -45,7 +45,11 @@ public enum Setting {
     TLS_KEYSTORE("tls_keystore", "", false, "path of a PKCS12 key store: serve HTTPS with its key and certificate"),
     TLS_KEYSTORE_PASSWORD_ENV("tls_keystore_password_env", "", false,
             "name of an environment variable holding the key store's password"),
-    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password");
+    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password"),
+    HISTOGRAMS("histograms", "classic", false,
+            "how histograms (`timers=histogram` and histogram rules) keep their buckets: `classic` (the bucket bounds"
+                    + " of `buckets` and `buckets_per_metric`), `native` (Prometheus' native histograms, served in protobuf"
+                    + " to a Prometheus with native histograms enabled), or `both` (native in protobuf, classic in every format)");
 
     private final String key;
     private final String defaultValue;
