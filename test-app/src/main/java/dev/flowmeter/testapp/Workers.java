@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.events.listeners.TaskClientListener;
+import com.netflix.conductor.client.events.task.TaskPayloadUsedEvent;
+import com.netflix.conductor.client.events.task.TaskResultPayloadSizeEvent;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
@@ -55,7 +58,19 @@ final class Workers implements AutoCloseable {
                         new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0)), isVirtual, virtualThreadExecutions))
                 .toList();
         client = ConductorClient.builder().basePath(apiUrl).build();
-        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(new TaskClient(client), workers)
+        TaskClient taskClient = new TaskClient(client, PayloadSizes.MEASURED);
+        // The size of each result the client measured, as conductor-client's own metrics module learns it.
+        taskClient.registerListener(new TaskClientListener() {
+            @Override
+            public void consume(TaskResultPayloadSizeEvent event) {
+                stats.taskResultSize(event.getTaskType(), event.getSize());
+            }
+
+            @Override
+            public void consume(TaskPayloadUsedEvent event) {
+            }
+        });
+        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(taskClient, workers)
                 .withThreadCount(THREADS_PER_TASK_TYPE)
                 .withWorkerNamePrefix("test-app-worker-%d");
         if (virtualThreads) {
@@ -158,9 +173,11 @@ final class Workers implements AutoCloseable {
         return completed(task);
     }
 
+    /** Completed, with an output whose size varies with the workflow's sequence number. */
     private static TaskResult completed(Task task) {
         TaskResult result = new TaskResult(task);
         result.setStatus(TaskResult.Status.COMPLETED);
+        result.addOutputData("receipt", "x".repeat((int) (sequence(task) % 50) * 40));
         return result;
     }
 
