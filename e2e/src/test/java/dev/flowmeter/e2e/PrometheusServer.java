@@ -35,7 +35,8 @@ final class PrometheusServer implements AutoCloseable {
         this.url = url;
     }
 
-    static PrometheusServer start(Path folder) throws Exception {
+    /** @param flags more of Prometheus' command-line flags, such as {@code --enable-feature=native-histograms} */
+    static PrometheusServer start(Path folder, String... flags) throws Exception {
         Promtool.executable(); // the same package; fails with how to install it when missing
         Path targets = folder.resolve("targets.json");
         Files.writeString(targets, "[]");
@@ -47,8 +48,10 @@ final class PrometheusServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Process process = new ProcessBuilder("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+        List<String> command = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
+        command.addAll(List.of(flags));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
         PrometheusServer server = new PrometheusServer(process, targets, "http://127.0.0.1:" + port);
         server.await("Prometheus to be ready", () -> {
