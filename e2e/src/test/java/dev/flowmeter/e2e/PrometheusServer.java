@@ -80,6 +80,17 @@ final class PrometheusServer implements AutoCloseable {
         return response.at("/data/result");
     }
 
+    /** The exemplars of the series {@code selector} selects, over the last hour (needs exemplar-storage). */
+    JsonNode exemplars(String selector) throws IOException, InterruptedException {
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode response = JSON.readTree(InstrumentedJvm.get(url + "/api/v1/query_exemplars?query="
+                + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start=" + (now - 3600) + "&end=" + (now + 60)));
+        if (!response.path("status").asText().equals("success")) {
+            throw new AssertionError(selector + ": " + response);
+        }
+        return response.get("data");
+    }
+
     /** Polls {@code promql} until its result satisfies {@code condition}, and returns it. */
     JsonNode awaitQuery(String promql, Predicate<JsonNode> condition) throws Exception {
         JsonNode[] last = {null};
@@ -92,7 +103,7 @@ final class PrometheusServer implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    private void await(String what, Check check) throws Exception {
+    void await(String what, Check check) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.prometheus.metrics.tracer.initializer.SpanContextSupplier;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -198,13 +199,23 @@ public final class Metrics {
         return buckets != null ? buckets : HistogramTimer.BUCKETS.clone();
     }
 
-    /** A histogram with the buckets that the histograms setting keeps; no exemplars. */
+    /**
+     * A histogram with the buckets that the histograms setting keeps. Where the OpenTelemetry Java
+     * agent runs in the JVM (found through its own API, which it puts in the bootstrap class loader),
+     * the observations made while a sampled span is current carry its trace and span id as
+     * exemplars, a few per series, at most one per bucket every 90 ms; elsewhere no exemplar is
+     * sampled, and an observation does nothing more.
+     */
     private Histogram histogram(MetricFamily family, Unit unit, double[] buckets) {
         Histogram.Builder builder = Histogram.builder(properties)
                 .name(family.name())
                 .help(family.help())
-                .labelNames(family.labelNameArray())
-                .withoutExemplars();
+                .labelNames(family.labelNameArray());
+        if (SpanContextSupplier.hasSpanContext()) {
+            builder.withExemplars();
+        } else {
+            builder.withoutExemplars();
+        }
         if (unit != null) {
             builder.unit(unit);
         }
