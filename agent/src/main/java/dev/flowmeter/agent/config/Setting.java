@@ -8,7 +8,7 @@ public enum Setting {
     PORT("port", "9464", false, "port of the metrics server; 0 picks a free one; `off` serves none (for `textfile` or `pushgateway` alone)"),
     HOST("host", "0.0.0.0", false, "address the metrics server binds to; 127.0.0.1 keeps it local"),
     TIMERS("timers", "histogram", false,
-            "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
+            "`histogram`: histograms in seconds, with buckets as `histograms` says; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
                     + " over a sliding window of the last 1000 observations, as the Conductor SDKs' reference says"),
     DISABLE("disable", "", true, "instrumentations to switch off, comma-separated"),
     JVM("jvm", "false", false, "`true` adds client_java's JVM metrics (memory, GC, threads, classes, ...)"),
