@@ -1,5 +1,6 @@
 package dev.flowmeter.agent;
 
+import dev.flowmeter.agent.report.Report;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -22,7 +23,7 @@ public final class AgentEntry {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation) {
         if (started) {
-            System.err.println("flowmeter: already running in this JVM, "
+            Report.line("already running in this JVM, "
                     + System.getProperty(Cli.URL_PROPERTY, "inactive") + "; nothing changed");
             return;
         }
@@ -31,7 +32,7 @@ public final class AgentEntry {
             BootstrapInjector.inject(instrumentation);
             Startup.start(arguments, instrumentation);
         } catch (Throwable error) {
-            System.err.println("flowmeter: the agent failed to start and is inactive; the application runs on: " + error);
+            Report.line("the agent failed to start and is inactive; the application runs on: " + error);
         }
     }
 }

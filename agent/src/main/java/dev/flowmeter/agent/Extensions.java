@@ -1,6 +1,7 @@
 package dev.flowmeter.agent;
 
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.report.Report;
 import io.prometheus.metrics.model.registry.MetricType;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -38,7 +39,6 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -87,7 +87,7 @@ final class Extensions {
     }
 
     private static void skip(String jar, String why, Introspection introspection) {
-        System.err.println("flowmeter: extension " + jar + " skipped: " + why);
+        Report.line("extension " + jar + " skipped: " + why);
         introspection.addExtension(jar, "skipped: " + why, List.of());
     }
 
@@ -191,7 +191,6 @@ final class Extensions {
         private final Object collector;
         private final boolean multi;
         private final Runnable errors;
-        private final AtomicBoolean reported = new AtomicBoolean();
 
         Adapter(String jar, String rule, Object collector, boolean multi, Metrics metrics) {
             this.jar = jar;
@@ -216,11 +215,9 @@ final class Extensions {
             } catch (ReflectiveOperationException | RuntimeException failure) {
                 // One bad extension must not fail the scrape of everything else.
                 errors.run();
-                if (reported.compareAndSet(false, true)) {
-                    System.err.println("flowmeter: extension " + jar + " failed at scrape time: " + cause(failure)
-                            + "; its metrics are left out while it fails, which flowmeter_advice_errors_total{rule=\""
-                            + rule + "\"} counts");
-                }
+                Report.once("extension failed: " + jar, "extension " + jar + " failed at scrape time: " + cause(failure)
+                        + "; its metrics are left out while it fails, which flowmeter_advice_errors_total{rule=\""
+                        + rule + "\"} counts");
                 return MetricSnapshots.of();
             }
         }

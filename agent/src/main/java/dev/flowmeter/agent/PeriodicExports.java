@@ -1,6 +1,7 @@
 package dev.flowmeter.agent;
 
 import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.report.Report;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -89,7 +90,7 @@ final class PeriodicExports {
         try {
             export.run();
         } catch (IOException | RuntimeException failed) {
-            System.err.println("flowmeter: exporting the metrics failed, to be tried again: " + failed);
+            Report.limited("export", "exporting the metrics failed, to be tried again: " + failed);
         }
     }
 

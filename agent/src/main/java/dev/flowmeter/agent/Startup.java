@@ -10,6 +10,8 @@ import dev.flowmeter.agent.probe.Installer;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.InstrumentationState;
 import dev.flowmeter.agent.probe.RuleParser;
+import dev.flowmeter.agent.probe.Warmup;
+import dev.flowmeter.agent.report.Report;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +57,15 @@ final class Startup {
             return;
         }
 
-        config.warnings().forEach(warning -> System.err.println("flowmeter: warning: " + warning));
+        config.warnings().forEach(Report::warning);
         String version = version();
         Metrics metrics = new Metrics(config, version);
+        // The probes' first calls, on a thread of their own while the rules are prepared, and done
+        // before any class is changed, so before any application thread's first call (see Warmup).
+        FutureTask<Void> warmUp = inBackground("flowmeter-warm-up", () -> {
+            Warmup.run(new Metrics(config, version));
+            return null;
+        });
         Introspection introspection = new Introspection(config, version, metrics);
         // The server starts on a thread of its own while this one prepares the rules; no class
         // changes before it listens, so that an agent that cannot serve leaves the application as it was.
@@ -100,6 +108,7 @@ final class Startup {
             if (exported != null) {
                 outputs.add("writing metrics to " + exported);
             }
+            await(warmUp);
         } catch (BindException taken) {
             inactive("cannot serve metrics on port " + config.port() + " of " + config.host()
                     + " (" + taken + "); choose a free one with port=PORT, or port=0 for any.");
@@ -120,7 +129,7 @@ final class Startup {
         introspection.add(disabled);
         Extensions.load(config.extensions(), metrics, introspection);
         System.setProperty(Cli.URL_PROPERTY, serving);
-        System.err.println("flowmeter " + version + ": " + serving
+        Report.started(version, serving
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }
 
@@ -172,7 +181,7 @@ final class Startup {
     /** One line on stderr, and the reason where `attach` can read it. */
     private static void inactive(String reason) {
         System.setProperty(Cli.INACTIVE_PROPERTY, reason);
-        System.err.println("flowmeter: " + reason + INACTIVE);
+        Report.line(reason + INACTIVE);
     }
 
     private static Map<String, String> systemProperties() {

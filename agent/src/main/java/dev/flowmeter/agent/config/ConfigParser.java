@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
 public final class ConfigParser {
 
     /** Keys that only the file has: they are not single values. */
-    static final String RULES = "rules";
+    public static final String RULES = "rules";
     static final String MAX_SERIES_PER_METRIC = "max_series_per_metric";
     static final String BUCKETS_PER_METRIC = "buckets_per_metric";
+    /** What a rules file was tested with: shown to the user when a bundled one is skipped; read by nothing else. */
+    public static final String TESTED_WITH = "tested_with";
 
     private static final String NO_PORT = "off";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
@@ -134,14 +136,15 @@ public final class ConfigParser {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
         for (Map.Entry<String, Object> entry : file.entrySet()) {
             String key = entry.getKey();
-            if (key.equals(RULES) || key.equals(MAX_SERIES_PER_METRIC) || key.equals(BUCKETS_PER_METRIC)) {
+            if (key.equals(RULES) || key.equals(MAX_SERIES_PER_METRIC) || key.equals(BUCKETS_PER_METRIC)
+                    || key.equals(TESTED_WITH)) {
                 continue;
             }
             Setting setting = Setting.byKey(key);
             if (setting == null || setting == Setting.CONFIG) {
                 throw new ConfigException("unknown key '" + shown(key) + "' in config file '" + shown(path) + "'; accepted keys: "
                         + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC + ", "
-                        + BUCKETS_PER_METRIC);
+                        + BUCKETS_PER_METRIC + ", " + TESTED_WITH);
             }
             Object value = entry.getValue();
             if (value instanceof Boolean && (setting == Setting.WEAVE_CACHE || setting == Setting.SCRAPE_CACHE)) {
@@ -216,7 +219,11 @@ public final class ConfigParser {
         return layouts;
     }
 
-    private static List<Map<String, Object>> rules(String path, Object value) throws ConfigException {
+    /**
+     * The {@code rules} of a rules file, a user's or a bundled one: a list of maps, or an error that
+     * says where it is not.
+     */
+    public static List<Map<String, Object>> rules(String path, Object value) throws ConfigException {
         List<Map<String, Object>> rules = new ArrayList<>();
         if (value == null) {
             return rules;

@@ -2,6 +2,7 @@ package dev.flowmeter.agent.instrumentation;
 
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigFile;
+import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.RuleParser;
 import java.io.File;
@@ -79,9 +80,8 @@ public final class BuiltIn {
             }
             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
             Map<String, Object> file = ConfigFile.read(reader, resource);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> rules = (List<Map<String, Object>>) file.get("rules");
-            return parser.instrumentation(name, String.valueOf(file.get("tested_with")), true, rules);
+            return parser.instrumentation(name, String.valueOf(file.get(ConfigParser.TESTED_WITH)), true,
+                    ConfigParser.rules(resource, file.get(ConfigParser.RULES)));
         } catch (IOException unreadable) {
             throw new ConfigException("the agent jar's " + resource + " cannot be read: " + unreadable);
         }

@@ -9,7 +9,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -161,10 +160,6 @@ public final class Metrics {
     }
 
     public void register(MultiCollector collector) {
-        registry.register(collector);
-    }
-
-    public void register(Collector collector) {
         registry.register(collector);
     }
 

@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probes;
+import dev.flowmeter.agent.report.Report;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -56,7 +57,7 @@ final class ClassFilter implements ClassFileTransformer {
             }
             return woven;
         } catch (Throwable error) {
-            System.err.println("flowmeter: could not instrument " + name.replace('/', '.')
+            Report.limited("weave", "could not instrument " + name.replace('/', '.')
                     + ", which runs uninstrumented: " + error);
             return null;
         } finally {
@@ -114,7 +115,7 @@ final class ClassFilter implements ClassFileTransformer {
                     jvm.retransformClasses(type);
                 }
             } catch (Throwable refused) {
-                System.err.println("flowmeter: could not instrument " + type.getName()
+                Report.limited("weave", "could not instrument " + type.getName()
                         + ", which runs uninstrumented: " + refused);
             }
         }

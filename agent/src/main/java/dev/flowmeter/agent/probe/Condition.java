@@ -47,8 +47,4 @@ public final class Condition {
         }
         return values.contains(source.value(self, argument, returned, thrown));
     }
-
-    LabelSource source() {
-        return source;
-    }
 }

@@ -21,10 +21,6 @@ final class CountingProbe extends RuleProbe {
         this.condition = condition;
     }
 
-    @Override
-    public long enter(Object self, Object argument) {
-        return 0L;
-    }
 
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {

@@ -16,10 +16,6 @@ final class EngineStateProbe extends RuleProbe {
         this.state = state;
     }
 
-    @Override
-    public long enter(Object self, Object argument) {
-        return 0L;
-    }
 
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {

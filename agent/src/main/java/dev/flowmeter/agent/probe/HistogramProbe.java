@@ -24,11 +24,6 @@ final class HistogramProbe extends RuleProbe {
     }
 
     @Override
-    public long enter(Object self, Object argument) {
-        return 0L;
-    }
-
-    @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
         if (thrown == null && (when == null || when.test(self, argument, returned, null))) {
             double observed = value.number(self, argument, returned, null);

@@ -34,16 +34,11 @@ public final class HttpStatusScope implements CallScope {
 
     /** A status label that reads {@code error} where {@code status} yields nothing, as when the call threw. */
     static LabelSource orError(LabelSource status) {
-        return new LabelSource() {
+        return new LabelSource.Derived(status) {
             @Override
             public String value(Object self, Object argument, Object returned, Throwable thrown) {
-                String value = status.value(self, argument, returned, thrown);
+                String value = source.value(self, argument, returned, thrown);
                 return value.isEmpty() ? NO_RESPONSE : value;
-            }
-
-            @Override
-            public int argumentIndex() {
-                return status.argumentIndex();
             }
         };
     }
@@ -60,11 +55,6 @@ public final class HttpStatusScope implements CallScope {
      */
     ProbeFactory report(LabelSource code) {
         return context -> new RuleProbe(context) {
-            @Override
-            public long enter(Object self, Object argument) {
-                return 0L;
-            }
-
             @Override
             public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
                 State current = state.get();

@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.report.Report;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +33,13 @@ public final class Installer {
         instrumentation.problems().forEach(problem -> messages.add(problem + "; the other rules apply."));
         LibraryCheck whole = instrumentation.whole() ? new LibraryCheck(instrumentation.rules(), missing -> {
             state.skip(missing);
-            System.err.println("flowmeter: instrumentation " + instrumentation.name() + " skipped: " + missing
+            Report.line("instrumentation " + instrumentation.name() + " skipped: " + missing
                     + "; it was tested with " + instrumentation.testedWith());
         }) : null;
         for (RuleState rule : state.rules()) {
             LibraryCheck check = whole != null ? whole : new LibraryCheck(List.of(rule.rule()), missing -> {
                 rule.skip(missing);
-                System.err.println("flowmeter: rule " + rule.rule().name() + " skipped: " + missing
+                Report.line("rule " + rule.rule().name() + " skipped: " + missing
                         + "; the other rules apply.");
             });
             prepare(rule, check, !instrumentation.whole());
@@ -73,7 +74,7 @@ public final class Installer {
     public List<InstrumentationState> install(Instrumentation jvm) {
         ClassFiles.loadReaders();
         ClassFilter filter = new ClassFilter(jvm, index, WeaveCache.open(weaveCache, messages));
-        messages.forEach(message -> System.err.println("flowmeter: " + message));
+        messages.forEach(Report::line);
         filter.prepare();
         jvm.addTransformer(filter, true);
         filter.retransformLoaded();

@@ -45,10 +45,6 @@ final class InstanceGaugeProbe extends RuleProbe implements MultiCollector {
         context.metrics().register(this);
     }
 
-    @Override
-    public long enter(Object self, Object argument) {
-        return 0L;
-    }
 
     /** Called when a constructor of the class itself (not of a superclass) returns. */
     @Override

@@ -39,4 +39,26 @@ public interface LabelSource {
     default boolean readsOutcome() {
         return false;
     }
+
+    /**
+     * A source made from another, whose value it passes on or changes: it reads what that one
+     * reads, so it answers {@link #argumentIndex} and {@link #readsOutcome} as that one does.
+     */
+    abstract class Derived implements LabelSource {
+        final LabelSource source;
+
+        Derived(LabelSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public int argumentIndex() {
+            return source.argumentIndex();
+        }
+
+        @Override
+        public boolean readsOutcome() {
+            return source.readsOutcome();
+        }
+    }
 }

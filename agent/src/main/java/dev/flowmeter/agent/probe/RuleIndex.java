@@ -2,6 +2,7 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.bootstrap.Probes;
+import dev.flowmeter.agent.report.Report;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,7 +76,7 @@ final class RuleIndex {
                 } catch (RuntimeException invalid) {
                     skipped = true;
                     state.skip(invalid.getMessage());
-                    System.err.println("flowmeter: rule " + state.rule().name() + " skipped: " + invalid.getMessage()
+                    Report.line("rule " + state.rule().name() + " skipped: " + invalid.getMessage()
                             + "; the other rules apply.");
                 }
             }

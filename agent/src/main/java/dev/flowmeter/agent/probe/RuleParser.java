@@ -728,7 +728,8 @@ public final class RuleParser {
             if (index == LabelSource.NO_ARGUMENT) {
                 return source;
             }
-            return new LabelSource() {
+            // Its argument is element `index` of the array of all arguments the rule is passed.
+            return new LabelSource.Derived(source) {
                 @Override
                 public String value(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
@@ -745,16 +746,6 @@ public final class RuleParser {
                 public double number(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
                     return source.number(self, index < all.length ? all[index] : null, returned, thrown);
-                }
-
-                @Override
-                public int argumentIndex() {
-                    return index;
-                }
-
-                @Override
-                public boolean readsOutcome() {
-                    return source.readsOutcome();
                 }
             };
         }

@@ -1,14 +1,13 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.flowmeter.agent.report.Report;
 
 /** A probe that belongs to a named rule: its failures are counted under that name and reported once. */
 abstract class RuleProbe extends Probe {
 
     private final Runnable errors;
     private final RuleState state;
-    private final AtomicBoolean reported = new AtomicBoolean();
 
     RuleProbe(ProbeContext context) {
         this.errors = context.metrics().adviceErrorCounter(context.state().rule().name());
@@ -20,10 +19,9 @@ abstract class RuleProbe extends Probe {
         try {
             state.failed();
             errors.run();
-            if (reported.compareAndSet(false, true)) {
-                System.err.println("flowmeter: rule " + state.rule().name() + " failed and records nothing for this"
-                        + " call (counted in flowmeter_advice_errors_total, reported once): " + error);
-            }
+            String rule = state.rule().name();
+            Report.once("rule failed: " + rule, "rule " + rule + " failed and records nothing for this call"
+                    + " (counted in flowmeter_advice_errors_total, reported once): " + error);
         } catch (Throwable ignored) {
             // the application must not see the agent fail
         }

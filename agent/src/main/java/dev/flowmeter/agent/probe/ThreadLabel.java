@@ -11,22 +11,12 @@ final class ThreadLabel {
 
     /** A source that yields what {@code source} yields and remembers it for this thread. */
     LabelSource remember(LabelSource source) {
-        return new LabelSource() {
+        return new LabelSource.Derived(source) {
             @Override
             public String value(Object self, Object argument, Object returned, Throwable thrown) {
                 String value = source.value(self, argument, returned, thrown);
                 current.set(value);
                 return value;
-            }
-
-            @Override
-            public int argumentIndex() {
-                return source.argumentIndex();
-            }
-
-            @Override
-            public boolean readsOutcome() {
-                return source.readsOutcome();
             }
         };
     }

@@ -31,15 +31,10 @@ public final class UriTemplate {
 
     /** A source yielding the templated value of {@code uri}. */
     static LabelSource of(LabelSource uri) {
-        return new LabelSource() {
+        return new LabelSource.Derived(uri) {
             @Override
             public String value(Object self, Object argument, Object returned, Throwable thrown) {
-                return template(uri.value(self, argument, returned, thrown));
-            }
-
-            @Override
-            public int argumentIndex() {
-                return uri.argumentIndex();
+                return template(source.value(self, argument, returned, thrown));
             }
         };
     }

@@ -42,10 +42,6 @@ final class WorkflowEndProbe extends RuleProbe {
         return new WorkflowEndProbe(context, null, startedAt, workflowType, status, when);
     }
 
-    @Override
-    public long enter(Object self, Object argument) {
-        return 0L;
-    }
 
     @Override
     public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -114,16 +113,10 @@ class VirtualThreadsJobRunrTest {
     }
 
     /**
-     * The issue's criterion: no pinned park with one of the agent's frames on its stack. Not met: the
-     * agent loads some of its classes lazily, on the application's threads, the first time a probe
-     * needs them ({@code Expression$Handles} at a rule's first label evaluation, say); the JVM pins
-     * a virtual thread while it loads a class for it, and a second virtual thread that needs the same
-     * class meanwhile waits pinned, with the agent's frames under {@code ClassLoader.loadClass}.
-     * Seen in about one run in six (9 ms, once per run). Left to the agent's maintainers (see the
-     * module's README); {@link #noPinnedParkInTheAgentsOwnCode} holds the rest.
+     * The issue's criterion: no pinned park with one of the agent's frames on its stack. The agent
+     * runs each kind of probe once at start-up (its warm-up), so that no application thread loads
+     * the classes a probe's first call needs, which would pin a virtual thread waiting for another.
      */
-    @Disabled("issue 19 item 5, finding: the agent's lazy class loading on virtual threads pins them now and then;"
-            + " see engines/virtual-threads/README.md")
     @Test
     void noPinnedParkHasAnAgentFrameOnItsStack() {
         List<Fixtures.Pinned> byAgent = pinned.stream().filter(p -> p.hasFrameIn(Fixtures.AGENT_PACKAGE)).toList();

@@ -1,0 +1,105 @@
+package dev.flowmeter.agent.probe;
+
+import dev.flowmeter.agent.bootstrap.Probe;
+import dev.flowmeter.agent.config.ConfigException;
+import dev.flowmeter.agent.config.ConfigFile;
+import dev.flowmeter.agent.config.ConfigParser;
+import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.report.Report;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs each kind of probe once at start-up, on the agent's thread, against metrics that are never
+ * served: the rules of {@code warm-up.yaml}, called on a {@link Sample} as a woven method would call
+ * them, returning, failing by condition, throwing, and completing asynchronously either way.
+ *
+ * <p>Why: the first call of a probe loads classes (the agent's own, the JDK's it refers to,
+ * client_java's data points) and makes method-handle forms. Made by the application's first calls,
+ * that work pins virtual threads: one waiting while another loads the same class stays on its
+ * carrier (Temurin 25's JFR showed 1 to 5 such parks per run of engines/virtual-threads before).
+ */
+public final class Warmup {
+
+    private static final String RULES = "warm-up.yaml";
+
+    private Warmup() {}
+
+    /** Runs the warm-up rules; a failure is the agent's own bug, and only costs the warm-up. */
+    public static void run(Metrics unserved) {
+        try {
+            List<Rule> rules = rules();
+            Probe[] probes = new Probe[rules.size()];
+            for (int i = 0; i < probes.length; i++) {
+                probes[i] = rules.get(i).probe(new ProbeContext(unserved, new RuleState(rules.get(i))));
+            }
+            for (String kind : new String[] {"plain", "failing"}) {
+                Sample sample = new Sample(kind);
+                call(probes, sample, CompletableFuture.completedFuture(sample), null);
+                call(probes, sample, failed(), null);
+                call(probes, sample, null, new ExecutionException(new IOException("warm-up")));
+                call(probes, sample, null, new IllegalStateException("warm-up"));
+            }
+        } catch (RuntimeException | IOException | ConfigException | LinkageError bug) {
+            Report.warning("the agent's warm-up failed (" + bug
+                    + "); the first instrumented calls may load the agent's classes instead");
+        }
+    }
+
+    /**
+     * One call of the rules' method, as a woven method makes it: each probe entered in the rules'
+     * order and left in the reverse, so that the later rules run inside the earlier ones (an API
+     * response inside its request, say).
+     */
+    private static void call(Probe[] probes, Sample sample, Object returned, Throwable thrown) {
+        Object argument = "/warm-up";
+        long[] entered = new long[probes.length];
+        for (int i = 0; i < probes.length; i++) {
+            entered[i] = probes[i].enter(sample, argument);
+        }
+        for (int i = probes.length - 1; i >= 0; i--) {
+            probes[i].exit(entered[i], sample, argument, returned, thrown);
+        }
+    }
+
+    private static CompletableFuture<Object> failed() {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        future.completeExceptionally(new IOException("warm-up"));
+        return future;
+    }
+
+    private static List<Rule> rules() throws IOException, ConfigException {
+        try (InputStream in = Warmup.class.getResourceAsStream(RULES)) {
+            if (in == null) {
+                throw new IOException("the agent jar lacks " + RULES);
+            }
+            Map<String, Object> file = ConfigFile.read(new InputStreamReader(in, StandardCharsets.UTF_8), RULES);
+            Instrumentation warmUp = new RuleParser().instrumentation("warm-up", null, false,
+                    ConfigParser.rules(RULES, file.get(ConfigParser.RULES)));
+            if (!warmUp.problems().isEmpty()) {
+                throw new IllegalStateException(String.join("; ", warmUp.problems()));
+            }
+            return warmUp.rules();
+        }
+    }
+
+    /** What the warm-up rules measure: an object with a method, an int field and an int-valued method. */
+    static final class Sample {
+        private final String kind;
+        private final int code = 200;
+
+        Sample(String kind) {
+            this.kind = kind;
+        }
+
+        public String kind() {
+            return kind;
+        }
+    }
+}
