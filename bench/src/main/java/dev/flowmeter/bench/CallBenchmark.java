@@ -5,14 +5,17 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
  * One call of a small method: {@code plain}, {@code labelled} and {@code fails} call {@link Work}
  * directly, and are run once without an agent and once under each agent (the suite's forks differ
  * only in their {@code -javaagent}); the {@code hand} ones call it through {@link HandWritten}, without
- * an agent. The difference to the no-agent figure is what the instrumentation adds.
+ * an agent, with histograms as {@code histograms} says (the agent's setting of that name). The
+ * difference to the no-agent figure is what the instrumentation adds.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -23,8 +26,17 @@ public class CallBenchmark {
     private static final String[] KINDS = {"invoice", "payment", "shipment", "refund"};
 
     private final Work work = new Work();
-    private final HandWritten hand = new HandWritten();
+    /** classic, native or both, as the agent's {@code histograms} setting. */
+    @Param({"classic"})
+    public String histograms;
+
+    private HandWritten hand;
     private int calls;
+
+    @Setup
+    public void setUp() {
+        hand = new HandWritten(histograms);
+    }
 
     @Benchmark
     public int plain() {

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reference: what a developer would write by hand with client_java 1.x to record what the
- * rules record (a classic-bucket histogram by outcome, an error counter by exception), with the
- * data points cached, and those of a label taken from an argument cached by the label's value.
+ * rules record (a histogram by outcome, an error counter by exception), with the data points cached,
+ * and those of a label taken from an argument cached by the label's value. Its histograms are
+ * classic-bucket, native or both, as the agent's {@code histograms} setting makes its own.
  */
 final class HandWritten {
 
@@ -24,11 +25,12 @@ final class HandWritten {
     private final Counter labelledErrors;
     private final ConcurrentHashMap<String, Timed> labelled = new ConcurrentHashMap<>();
 
-    HandWritten() {
+    /** @param histograms classic, native or both */
+    HandWritten(String histograms) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        plain = new Timed(histogram(registry, "hand_plain_seconds"), counter(registry, "hand_plain_error"));
-        fails = new Timed(histogram(registry, "hand_fails_seconds"), counter(registry, "hand_fails_error"));
-        labelledTimer = histogram(registry, "hand_labelled_seconds", "kind");
+        plain = new Timed(histogram(registry, histograms, "hand_plain_seconds"), counter(registry, "hand_plain_error"));
+        fails = new Timed(histogram(registry, histograms, "hand_fails_seconds"), counter(registry, "hand_fails_error"));
+        labelledTimer = histogram(registry, histograms, "hand_labelled_seconds", "kind");
         labelledErrors = counter(registry, "hand_labelled_error", "kind");
     }
 
@@ -72,12 +74,17 @@ final class HandWritten {
         }
     }
 
-    private static Histogram histogram(PrometheusRegistry registry, String name, String... labels) {
+    private static Histogram histogram(PrometheusRegistry registry, String histograms, String name, String... labels) {
         String[] names = new String[labels.length + 1];
         System.arraycopy(labels, 0, names, 0, labels.length);
         names[labels.length] = "status";
-        return Histogram.builder().name(name).labelNames(names).classicOnly().classicUpperBounds(BUCKETS)
-                .withoutExemplars().register(registry);
+        Histogram.Builder builder = Histogram.builder().name(name).labelNames(names).withoutExemplars();
+        switch (histograms) {
+            case "native" -> builder.nativeOnly();
+            case "both" -> builder.classicUpperBounds(BUCKETS);
+            default -> builder.classicOnly().classicUpperBounds(BUCKETS);
+        }
+        return builder.register(registry);
     }
 
     private static Counter counter(PrometheusRegistry registry, String name, String... labels) {

@@ -149,38 +149,62 @@ public final class Suite {
     // ---------------------------------------------------------------- 1. instrumented call
 
     private void calls() throws RunnerException {
-        List<String> flowmeter = List.of("-javaagent:" + agentJar + "=port=off,config=" + callRules);
-        List<String> otel = List.of("-javaagent:" + otelJar,
-                "-Dotel.instrumentation.methods.include=" + Work.class.getName() + "[plain,labelled,fails]",
+        String otelArguments = "-Dotel.instrumentation.methods.include=" + Work.class.getName() + "[plain,labelled,fails]";
+        List<String> otel = List.of("-javaagent:" + otelJar, otelArguments,
                 "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none");
         String direct = CallBenchmark.class.getName() + "\\.(plain|labelled|fails)$";
-        Map<String, Score> none = jmh("calls-none", CallBenchmark.class.getName() + "\\.", List.of(), true);
-        Map<String, Score> withFlowmeter = jmh("calls-flowmeter", direct, flowmeter, true);
-        Map<String, Score> withOtel = jmh("calls-otel", direct, otel, true);
+        Map<String, Score> none = jmh("calls-none", CallBenchmark.class.getName() + "\\.", List.of(), true, CLASSIC);
+        Map<String, Score> withFlowmeter = jmh("calls-flowmeter", direct, flowmeter(CLASSIC), true, CLASSIC);
+        Map<String, Score> withOtel = jmh("calls-otel", direct, otel, true, CLASSIC);
         Report.Section section = report.section("1. Instrumented call",
                 "A small method called in a JMH loop (3 warm-up and 5 measurement iterations of 1 s, " + JMH_FORKS
                         + " forks per configuration; the median iteration, ± half the iterations' range). *Added* is the time per call over the same call without an agent, in"
                         + " the same run; B/op is JMH's `gc.alloc.rate.norm` (`-prof gc`). Flowmeter instruments"
                         + " the method with a rule (`bench/rules/calls.yaml`: timer and error counter); the"
                         + " OpenTelemetry agent with `otel.instrumentation.methods.include` (a span per call, no"
-                        + " labels; exporters `none`); hand-written is client_java with cached data points.",
+                        + " labels; exporters `none`); hand-written is client_java with cached data points."
+                        + " The rows marked native and both are Flowmeter with `histograms=native` and `histograms=both`"
+                        + " beside hand-written code whose histograms are client_java's `nativeOnly()` and its default"
+                        + " (classic and native), over the same no-agent figure.",
                 "| method | no agent | hand-written: added, B/op | Flowmeter: added, B/op | OpenTelemetry agent: added, B/op | Flowmeter / hand-written | target: ≤ 1.2 × hand-written, 0 B/op |",
                 "|---|---|---|---|---|---|---|");
-        for (String method : List.of("plain", "labelled", "fails")) {
-            Score base = none.get(method);
-            Score hand = none.get("hand" + Character.toUpperCase(method.charAt(0)) + method.substring(1));
-            Score flow = withFlowmeter.get(method);
-            Score ot = withOtel.get(method);
-            double handAdded = hand.score - base.score;
-            double flowAdded = flow.score - base.score;
-            double ratio = flowAdded / handAdded;
-            boolean met = ratio <= 1.2 && flow.bytes < 0.5;
-            section.row(method, ns(base), added(hand, base) + ", " + bytes(hand), added(flow, base) + ", " + bytes(flow),
-                    added(ot, base) + ", " + bytes(ot), String.format(Locale.ROOT, "%.2f", ratio), verdict(met));
-            report.target("Instrumented call `" + method + "`: Flowmeter's added ns/op ≤ 1.2 × hand-written's, 0 B/op",
-                    String.format(Locale.ROOT, "%.1f ns vs %.1f ns (%.2f ×), %s", flowAdded, handAdded, ratio,
-                            bytes(flow)), met);
+        for (String method : METHODS) {
+            callRow(section, method, none.get(method), none.get(hand(method)), withFlowmeter.get(method),
+                    added(withOtel.get(method), none.get(method)) + ", " + bytes(withOtel.get(method)));
         }
+        for (String histograms : List.of("native", "both")) {
+            Map<String, Score> hand = jmh("calls-hand-" + histograms, CallBenchmark.class.getName() + "\\.hand", List.of(),
+                    true, histograms);
+            Map<String, Score> flowmeter = jmh("calls-flowmeter-" + histograms, direct, flowmeter(histograms), true,
+                    histograms);
+            for (String method : METHODS) {
+                callRow(section, method + " (" + histograms + ")", none.get(method), hand.get(hand(method)),
+                        flowmeter.get(method), "");
+            }
+        }
+    }
+
+    private static final String CLASSIC = "classic";
+    private static final List<String> METHODS = List.of("plain", "labelled", "fails");
+
+    private List<String> flowmeter(String histograms) {
+        return List.of("-javaagent:" + agentJar + "=port=off,histograms=" + histograms + ",config=" + callRules);
+    }
+
+    /** The hand-written benchmark of a method: {@code handPlain} for {@code plain}. */
+    private static String hand(String method) {
+        return "hand" + Character.toUpperCase(method.charAt(0)) + method.substring(1);
+    }
+
+    private void callRow(Report.Section section, String row, Score base, Score hand, Score flow, String otel) {
+        double handAdded = hand.score - base.score;
+        double flowAdded = flow.score - base.score;
+        double ratio = flowAdded / handAdded;
+        boolean met = ratio <= 1.2 && flow.bytes < 0.5;
+        section.row(row, ns(base), added(hand, base) + ", " + bytes(hand), added(flow, base) + ", " + bytes(flow),
+                otel, String.format(Locale.ROOT, "%.2f", ratio), verdict(met));
+        report.target("Instrumented call `" + row + "`: Flowmeter's added ns/op ≤ 1.2 × hand-written's, 0 B/op",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns (%.2f ×), %s", flowAdded, handAdded, ratio, bytes(flow)), met);
     }
 
     // ---------------------------------------------------------------- 2. HTTP client call
@@ -719,6 +743,12 @@ public final class Suite {
     record Score(double score, double error, double bytes) {}
 
     private Map<String, Score> jmh(String name, String include, List<String> agent, boolean gc) throws RunnerException {
+        return jmh(name, include, agent, gc, null);
+    }
+
+    /** @param histograms the {@code histograms} parameter of {@link CallBenchmark}, or null for other benchmarks */
+    private Map<String, Score> jmh(String name, String include, List<String> agent, boolean gc, String histograms)
+            throws RunnerException {
         List<String> args = new ArrayList<>(JVM_FLAGS);
         args.addAll(agent);
         ChainedOptionsBuilder options = new OptionsBuilder().include(include)
@@ -727,6 +757,9 @@ public final class Suite {
                 .jvmArgs(args.toArray(new String[0]))
                 .shouldFailOnError(true)
                 .output(logs.resolve("jmh-" + name + ".txt").toString());
+        if (histograms != null) {
+            options.param("histograms", histograms);
+        }
         if (gc) {
             options.addProfiler(GCProfiler.class);
         }

@@ -35,7 +35,8 @@ final class PrometheusServer implements AutoCloseable {
         this.url = url;
     }
 
-    static PrometheusServer start(Path folder) throws Exception {
+    /** @param flags more of Prometheus' command-line flags, such as {@code --enable-feature=native-histograms} */
+    static PrometheusServer start(Path folder, String... flags) throws Exception {
         Promtool.executable(); // the same package; fails with how to install it when missing
         Path targets = folder.resolve("targets.json");
         Files.writeString(targets, "[]");
@@ -47,8 +48,10 @@ final class PrometheusServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Process process = new ProcessBuilder("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+        List<String> command = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + folder.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
+        command.addAll(List.of(flags));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(folder.resolve("prometheus.log").toFile()).start();
         PrometheusServer server = new PrometheusServer(process, targets, "http://127.0.0.1:" + port);
         server.await("Prometheus to be ready", () -> {
@@ -77,6 +80,17 @@ final class PrometheusServer implements AutoCloseable {
         return response.at("/data/result");
     }
 
+    /** The exemplars of the series {@code selector} selects, over the last hour (needs exemplar-storage). */
+    JsonNode exemplars(String selector) throws IOException, InterruptedException {
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode response = JSON.readTree(InstrumentedJvm.get(url + "/api/v1/query_exemplars?query="
+                + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start=" + (now - 3600) + "&end=" + (now + 60)));
+        if (!response.path("status").asText().equals("success")) {
+            throw new AssertionError(selector + ": " + response);
+        }
+        return response.get("data");
+    }
+
     /** Polls {@code promql} until its result satisfies {@code condition}, and returns it. */
     JsonNode awaitQuery(String promql, Predicate<JsonNode> condition) throws Exception {
         JsonNode[] last = {null};
@@ -89,7 +103,7 @@ final class PrometheusServer implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    private void await(String what, Check check) throws Exception {
+    void await(String what, Check check) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.netflix.conductor.client.exception.ConductorClientException;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.WorkflowClient;
@@ -27,6 +29,8 @@ final class LoadDriver implements AutoCloseable {
     private static final List<String> WORKFLOW_TYPES = List.copyOf(Engine.WORKFLOWS.keySet());
 
     private final long seed;
+    private final Stats stats;
+    private final ObjectMapper json = new ObjectMapper();
     private final ConductorClient client;
     private final WorkflowClient workflowClient;
     private final AtomicLong sequence = new AtomicLong();
@@ -36,10 +40,21 @@ final class LoadDriver implements AutoCloseable {
         return thread;
     });
 
-    LoadDriver(String apiUrl, long seed) {
+    LoadDriver(String apiUrl, long seed, Stats stats) {
         this.seed = seed;
+        this.stats = stats;
         client = ConductorClient.builder().basePath(apiUrl).build();
-        workflowClient = new WorkflowClient(client);
+        workflowClient = new WorkflowClient(client, PayloadSizes.MEASURED);
+    }
+
+    /** Starts a workflow, counting the bytes of its input as JSON: what the client measures before it sends it. */
+    private void start(StartWorkflowRequest request) {
+        try {
+            stats.workflowInputSize(request.getName(), json.writeValueAsBytes(request.getInput()).length);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        workflowClient.startWorkflow(request);
     }
 
     /**
@@ -52,7 +67,7 @@ final class LoadDriver implements AutoCloseable {
         executor.execute(() -> {
             for (int i = 0; i < REJECTED_STARTS; i++) {
                 try {
-                    workflowClient.startWorkflow(new StartWorkflowRequest().withName(UNREGISTERED_WORKFLOW));
+                    start(new StartWorkflowRequest().withName(UNREGISTERED_WORKFLOW));
                 } catch (ConductorClientException expected) {
                     // the server answered 404, and counted the rejection
                 }
@@ -124,6 +139,6 @@ final class LoadDriver implements AutoCloseable {
     private void startNext() {
         long next = sequence.getAndIncrement();
         String type = WORKFLOW_TYPES.get((int) (Seeded.fraction(seed, "workflow_type", next) * WORKFLOW_TYPES.size()));
-        workflowClient.startWorkflow(new StartWorkflowRequest().withName(type).withInput(Map.of(SEQUENCE, next)));
+        start(new StartWorkflowRequest().withName(type).withInput(Map.of(SEQUENCE, next)));
     }
 }

@@ -44,6 +44,12 @@ import java.util.TreeMap;
  *   "external_payloads": {"TASK_OUTPUT": 95}, // payloads the workers wrote to external payload storage, by type
  *                                              // (render_report's results, too large to send inline)
  *   "api": [{"method": "GET", "uri": "/tasks/poll/batch/{taskType}", "status": 200, "count": 292}, ...],
+ *   "payloads": {                              // bytes conductor-client measured (its payload thresholds enforced)
+ *     "task_result_size": {"charge_payment": {"count": 115, "sum": 9470}, ...},  // as its TaskClient's listener
+ *                                              // hears (published asynchronously, so a moment after the update)
+ *     "workflow_input_size": {"order_fulfillment": {"count": 105, "sum": 1744}, ...}  // the input as JSON, counted
+ *                                              // by the load driver before each start, rejected ones included
+ *   },
  *   "all_finished": true,                      // all expected workflows started, and every started one finished
  *   "in_flight": 0,                            // started but not yet finished workflows
  *   "queued": 0,                               // tasks waiting in the engine's queues for a worker
@@ -73,6 +79,8 @@ final class Stats {
     private final Map<String, Long> pollCycles = zeros(Engine.TASK_TYPES);
     private final Map<String, Long> externalPayloads = new TreeMap<>();
     private final Map<String, Long> finishedTasks = zeros(Engine.TASK_TYPES);
+    private final Map<String, long[]> taskResultSizes = new TreeMap<>();
+    private final Map<String, long[]> workflowInputSizes = new TreeMap<>();
     private final Map<ApiCall, Long> api = new TreeMap<>(Comparator.comparing(ApiCall::uri)
             .thenComparing(ApiCall::method).thenComparingInt(ApiCall::status));
 
@@ -132,6 +140,26 @@ final class Stats {
         executions.get(taskType).exceptions.merge(exception.getClass().getSimpleName(), 1L, Long::sum);
     }
 
+    synchronized void taskResultSize(String taskType, long bytes) {
+        add(taskResultSizes, taskType, bytes);
+    }
+
+    synchronized void workflowInputSize(String workflowType, long bytes) {
+        add(workflowInputSizes, workflowType, bytes);
+    }
+
+    private static void add(Map<String, long[]> sizes, String key, long bytes) {
+        long[] countAndSum = sizes.computeIfAbsent(key, k -> new long[2]);
+        countAndSum[0]++;
+        countAndSum[1] += bytes;
+    }
+
+    private static Map<String, Object> sizes(Map<String, long[]> sizes) {
+        Map<String, Object> json = new TreeMap<>();
+        sizes.forEach((key, countAndSum) -> json.put(key, ordered("count", countAndSum[0], "sum", countAndSum[1])));
+        return json;
+    }
+
     /** @param taskType the polled or updated task's type, or null if the request concerns no known task */
     synchronized void apiCall(String method, String uri, int status, String taskType) {
         api.merge(new ApiCall(method, uri, status), 1L, Long::sum);
@@ -171,6 +199,8 @@ final class Stats {
                         "finished", new TreeMap<>(finishedTasks)),
                 "external_payloads", new TreeMap<>(externalPayloads),
                 "api", apiJson,
+                "payloads", ordered("task_result_size", sizes(taskResultSizes),
+                        "workflow_input_size", sizes(workflowInputSizes)),
                 "all_finished", allStarted && inFlight == 0,
                 "in_flight", inFlight,
                 "queued", queued,

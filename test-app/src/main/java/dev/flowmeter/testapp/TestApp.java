@@ -49,7 +49,7 @@ public final class TestApp implements AutoCloseable {
             server = new ConductorApiServer(options.apiPort, engine, stats, options.apiFailEvery);
             apiUrl = "http://localhost:" + port() + ConductorApiServer.BASE_PATH;
             System.out.println("test-app: Conductor API at " + apiUrl);
-            loadDriver = new LoadDriver(apiUrl, options.seed);
+            loadDriver = new LoadDriver(apiUrl, options.seed, stats);
         }
         workers = options.mode == Mode.SERVER ? null
                 : new Workers(apiUrl, stats, options.seed, options.failRate, options.virtualThreads);

@@ -12,6 +12,9 @@ import java.util.function.Function;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
 import com.netflix.conductor.client.config.DefaultConductorClientConfiguration;
+import com.netflix.conductor.client.events.listeners.TaskClientListener;
+import com.netflix.conductor.client.events.task.TaskPayloadUsedEvent;
+import com.netflix.conductor.client.events.task.TaskResultPayloadSizeEvent;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
@@ -62,8 +65,19 @@ final class Workers implements AutoCloseable {
                         new AtomicInteger(PAUSED_POLLS.getOrDefault(type, 0)), isVirtual, virtualThreadExecutions))
                 .toList();
         client = ConductorClient.builder().basePath(apiUrl).build();
-        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(
-                new TaskClient(client, new ExternalOutputs()), workers)
+        TaskClient taskClient = new TaskClient(client, new ExternalOutputs());
+        // The size of each result the client measured, as conductor-client's own metrics module learns it.
+        taskClient.registerListener(new TaskClientListener() {
+            @Override
+            public void consume(TaskResultPayloadSizeEvent event) {
+                stats.taskResultSize(event.getTaskType(), event.getSize());
+            }
+
+            @Override
+            public void consume(TaskPayloadUsedEvent event) {
+            }
+        });
+        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(taskClient, workers)
                 .withThreadCount(THREADS_PER_TASK_TYPE)
                 .withWorkerNamePrefix("test-app-worker-%d")
                 // Called once per poll cycle of a worker that is not paused, before it takes execution permits.
@@ -178,9 +192,14 @@ final class Workers implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Completed, with an output whose size varies with the workflow's sequence number, up to 760
+     * characters: below the external-storage threshold, which only render_report's result passes.
+     */
     private static TaskResult completed(Task task) {
         TaskResult result = new TaskResult(task);
         result.setStatus(TaskResult.Status.COMPLETED);
+        result.addOutputData("receipt", "x".repeat((int) (sequence(task) % 20) * 40));
         return result;
     }
 

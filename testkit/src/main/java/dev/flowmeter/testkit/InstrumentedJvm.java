@@ -253,6 +253,26 @@ public final class InstrumentedJvm implements AutoCloseable {
         return scrape;
     }
 
+    /**
+     * Polls until what the application counted and what the agent recorded are equal, or
+     * {@code timeout} passes, then asserts they are: for what the application learns a moment after
+     * the agent recorded it, such as an event its library delivers on another thread.
+     */
+    public static void assertAgree(java.util.concurrent.Callable<Map<String, Long>> counted,
+            java.util.concurrent.Callable<Map<String, Long>> recorded, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Long> expected = counted.call();
+        Map<String, Long> actual = recorded.call();
+        while (!expected.equals(actual) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            expected = counted.call();
+            actual = recorded.call();
+        }
+        if (!expected.equals(actual)) {
+            throw new AssertionError("expected " + expected + " but the agent recorded " + actual);
+        }
+    }
+
     /** What the application counted itself, from its {@code truth KEY COUNT} lines so far. */
     public Map<String, Long> truth() {
         Map<String, Long> truth = new TreeMap<>();

@@ -110,6 +110,22 @@ public final class Scrape {
                 .mapToDouble(Sample::value).sum();
     }
 
+    /**
+     * A histogram family's {@code _count} and {@code _sum}, added up by the value of {@code label}:
+     * keys "VALUE count" and "VALUE sum".
+     */
+    public Map<String, Long> totalsBy(String family, String label) {
+        Map<String, Long> totals = new java.util.TreeMap<>();
+        for (Sample sample : samples) {
+            for (String total : new String[] {"count", "sum"}) {
+                if (sample.name().equals(family + "_" + total) && sample.labels().containsKey(label)) {
+                    totals.merge(sample.labels().get(label) + " " + total, (long) sample.value(), Long::sum);
+                }
+            }
+        }
+        return totals;
+    }
+
     public List<Sample> matching(Predicate<Sample> predicate) {
         return samples.stream().filter(predicate).toList();
     }

@@ -24,6 +24,7 @@ public final class AgentConfig {
     private final Set<String> disabled;
     private final int maxSeries;
     private final Map<String, Integer> maxSeriesPerMetric;
+    private final Map<String, double[]> bucketsPerMetric;
     private final int maxPendingWorkflows;
     private final Duration maxWorkflowAge;
     private final List<String> extensions;
@@ -38,7 +39,8 @@ public final class AgentConfig {
     private final Duration pushgatewayInterval;
 
     AgentConfig(Map<Setting, String> values, int port, String host, TimerKind timers, Set<String> disabled,
-            int maxSeries, Map<String, Integer> maxSeriesPerMetric, int maxPendingWorkflows, Duration maxWorkflowAge,
+            int maxSeries, Map<String, Integer> maxSeriesPerMetric, Map<String, double[]> bucketsPerMetric,
+            int maxPendingWorkflows, Duration maxWorkflowAge,
             List<String> extensions, List<Map<String, Object>> rules, ServerSecurity security, List<String> warnings,
             boolean jvm, String textfile, Duration textfileInterval, String pushgateway, String job,
             Duration pushgatewayInterval) {
@@ -49,6 +51,7 @@ public final class AgentConfig {
         this.disabled = Collections.unmodifiableSet(new LinkedHashSet<>(disabled));
         this.maxSeries = maxSeries;
         this.maxSeriesPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(maxSeriesPerMetric));
+        this.bucketsPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(bucketsPerMetric));
         this.maxPendingWorkflows = maxPendingWorkflows;
         this.maxWorkflowAge = maxWorkflowAge;
         this.extensions = List.copyOf(extensions);
@@ -66,6 +69,17 @@ public final class AgentConfig {
     /** How the built-in families name their labels; checked when the configuration was parsed. */
     public Naming naming() {
         return Naming.valueOf(values.get(Setting.NAMING).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** How histograms keep their buckets; checked when the configuration was parsed. */
+    public HistogramKind histograms() {
+        return HistogramKind.valueOf(values.get(Setting.HISTOGRAMS).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** A built-in histogram's bucket bounds from {@code buckets_per_metric}, by its exposed name; null if not given. */
+    public double[] buckets(String metric) {
+        double[] bounds = bucketsPerMetric.get(metric);
+        return bounds == null ? null : bounds.clone();
     }
 
     /** How long one computed exposition serves every scrape; null where each scrape computes its own. */

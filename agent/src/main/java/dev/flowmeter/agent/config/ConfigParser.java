@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.config;
 
+import dev.flowmeter.agent.metrics.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,6 +25,7 @@ public final class ConfigParser {
     /** Keys that only the file has: they are not single values. */
     public static final String RULES = "rules";
     static final String MAX_SERIES_PER_METRIC = "max_series_per_metric";
+    static final String BUCKETS_PER_METRIC = "buckets_per_metric";
     /** What a rules file was tested with: shown to the user when a bundled one is skipped; read by nothing else. */
     public static final String TESTED_WITH = "tested_with";
 
@@ -67,6 +69,9 @@ public final class ConfigParser {
         if (!values.get(Setting.NAMING).matches("prometheus|conductor")) {
             throw invalid(Setting.NAMING, values.get(Setting.NAMING), "prometheus or conductor");
         }
+        if (!values.get(Setting.HISTOGRAMS).matches("classic|native|both")) {
+            throw invalid(Setting.HISTOGRAMS, values.get(Setting.HISTOGRAMS), "classic, native or both");
+        }
         if (!values.get(Setting.SCRAPE_CACHE).equals(AgentConfig.OFF) && positiveDuration(values.get(Setting.SCRAPE_CACHE)) == null) {
             throw invalid(Setting.SCRAPE_CACHE, values.get(Setting.SCRAPE_CACHE), "off, or a positive duration such as 15s or 1m");
         }
@@ -82,6 +87,7 @@ public final class ConfigParser {
                 disabled(values.get(Setting.DISABLE)),
                 positive(Setting.MAX_SERIES, values.get(Setting.MAX_SERIES)),
                 maxSeriesPerMetric(path, file.get(MAX_SERIES_PER_METRIC)),
+                bucketsPerMetric(path, file.get(BUCKETS_PER_METRIC)),
                 positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS)),
                 duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE)),
                 list(values.get(Setting.EXTENSIONS)),
@@ -130,13 +136,15 @@ public final class ConfigParser {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
         for (Map.Entry<String, Object> entry : file.entrySet()) {
             String key = entry.getKey();
-            if (key.equals(RULES) || key.equals(MAX_SERIES_PER_METRIC) || key.equals(TESTED_WITH)) {
+            if (key.equals(RULES) || key.equals(MAX_SERIES_PER_METRIC) || key.equals(BUCKETS_PER_METRIC)
+                    || key.equals(TESTED_WITH)) {
                 continue;
             }
             Setting setting = Setting.byKey(key);
             if (setting == null || setting == Setting.CONFIG) {
                 throw new ConfigException("unknown key '" + shown(key) + "' in config file '" + shown(path) + "'; accepted keys: "
-                        + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC + ", " + TESTED_WITH);
+                        + Setting.keys().replace("config, ", "") + ", " + RULES + ", " + MAX_SERIES_PER_METRIC + ", "
+                        + BUCKETS_PER_METRIC + ", " + TESTED_WITH);
             }
             Object value = entry.getValue();
             if (value instanceof Boolean && (setting == Setting.WEAVE_CACHE || setting == Setting.SCRAPE_CACHE)) {
@@ -181,6 +189,34 @@ public final class ConfigParser {
             caps.put((String) entry.getKey(), positive(Setting.MAX_SERIES, String.valueOf(entry.getValue())));
         }
         return caps;
+    }
+
+    /**
+     * The bucket bounds of built-in histograms, by name; a rule's own histogram or timer takes
+     * {@code buckets} in the rule.
+     */
+    private static Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
+        Map<String, double[]> layouts = new LinkedHashMap<>();
+        if (value == null) {
+            return layouts;
+        }
+        String where = "'" + BUCKETS_PER_METRIC + "' in config file '" + shown(path) + "'";
+        if (!(value instanceof Map)) {
+            throw new ConfigException(where + " must map metric names to " + Buckets.ACCEPTED + ", not " + describe(value));
+        }
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            String name = shown(entry.getKey());
+            if (!Catalog.HISTOGRAMS.contains(name)) {
+                throw new ConfigException(where + " names '" + name + "', which is not a built-in histogram; give one of "
+                        + String.join(", ", Catalog.HISTOGRAMS) + " (a rule's own histogram or timer takes 'buckets' in the rule)");
+            }
+            try {
+                layouts.put(name, Buckets.parse(entry.getValue()));
+            } catch (IllegalArgumentException invalid) {
+                throw new ConfigException(where + ": " + name + " " + invalid.getMessage() + "; give " + Buckets.ACCEPTED);
+            }
+        }
+        return layouts;
     }
 
     /**

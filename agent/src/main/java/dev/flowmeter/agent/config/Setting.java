@@ -8,7 +8,7 @@ public enum Setting {
     PORT("port", "9464", false, "port of the metrics server; 0 picks a free one; `off` serves none (for `textfile` or `pushgateway` alone)"),
     HOST("host", "0.0.0.0", false, "address the metrics server binds to; 127.0.0.1 keeps it local"),
     TIMERS("timers", "histogram", false,
-            "`histogram`: classic-bucket histograms in seconds; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
+            "`histogram`: histograms in seconds, with buckets as `histograms` says; `summary`: quantiles 0.5, 0.75, 0.9, 0.95, 0.99"
                     + " over a sliding window of the last 1000 observations, as the Conductor SDKs' reference says"),
     DISABLE("disable", "", true, "instrumentations to switch off, comma-separated"),
     JVM("jvm", "false", false, "`true` adds client_java's JVM metrics (memory, GC, threads, classes, ...)"),
@@ -45,7 +45,11 @@ public enum Setting {
     TLS_KEYSTORE("tls_keystore", "", false, "path of a PKCS12 key store: serve HTTPS with its key and certificate"),
     TLS_KEYSTORE_PASSWORD_ENV("tls_keystore_password_env", "", false,
             "name of an environment variable holding the key store's password"),
-    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password");
+    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password"),
+    HISTOGRAMS("histograms", "classic", false,
+            "how histograms (`timers=histogram` and histogram rules) keep their buckets: `classic` (the bucket bounds"
+                    + " of `buckets` and `buckets_per_metric`), `native` (Prometheus' native histograms, served in protobuf"
+                    + " to a Prometheus with native histograms enabled), or `both` (native in protobuf, classic in every format)");
 
     private final String key;
     private final String defaultValue;

@@ -2,6 +2,7 @@ package dev.flowmeter.agent.metrics;
 
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.COUNTER;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.GAUGE;
+import static dev.flowmeter.agent.metrics.MetricFamily.Type.HISTOGRAM;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.STATE_SET;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.INFO;
 import static dev.flowmeter.agent.metrics.MetricFamily.Type.TIMER;
@@ -61,6 +62,12 @@ public final class Catalog {
                     + " reads; _count and _sum are the number of finished workflows and their total time.", "workflow_type", "status");
     public static final MetricFamily WORKFLOW_ACTIVE = new MetricFamily("workflow_active", GAUGE,
             "Workflows started and not yet ended.", "workflow_type");
+    /** Payload sizes in bytes, 64 B to 16 MiB by powers of 4: the Conductor server's default limits are some MB. */
+    static final double[] SIZE_BUCKETS = {64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216};
+    public static final MetricFamily TASK_RESULT_SIZE = new MetricFamily("task_result_size", HISTOGRAM,
+            "Size of task result payload (bytes), as the client serialises it.", SIZE_BUCKETS, "task_type");
+    public static final MetricFamily WORKFLOW_INPUT_SIZE = new MetricFamily("workflow_input_size", HISTOGRAM,
+            "Workflow input payload size (bytes), as the client serialises it.", SIZE_BUCKETS, "workflow_type", "version");
     public static final MetricFamily ENGINE_STATUS = new MetricFamily("workflow_engine_status", STATE_SET,
             "The engine's state: RUNNING, PAUSED or STOPPED.", "engine");
 
@@ -85,10 +92,26 @@ public final class Catalog {
             TASK_UPDATE_TIME, TASK_UPDATE_ERROR,
             TASK_PAUSED, EXTERNAL_PAYLOAD_USED,
             WORKFLOW_START_TIME, WORKFLOW_START_ERROR,
+            TASK_RESULT_SIZE, WORKFLOW_INPUT_SIZE,
             API_REQUEST_TIME,
             WORKFLOW_DURATION, WORKFLOW_ACTIVE, ENGINE_STATUS,
             FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED, UNPAIRED_WORKFLOWS, INSTRUMENTED_METHODS,
             UNAUTHORIZED));
+
+    /** The names of the built-in families with buckets, timers and histograms, which buckets_per_metric may name. */
+    public static final List<String> HISTOGRAMS = ALL.stream()
+            .filter(family -> family.type() == MetricFamily.Type.TIMER || family.type() == HISTOGRAM)
+            .map(MetricFamily::name).collect(java.util.stream.Collectors.toUnmodifiableList());
+
+    /** The built-in family of that name, or null. */
+    public static MetricFamily named(String name) {
+        for (MetricFamily family : ALL) {
+            if (family.name().equals(name)) {
+                return family;
+            }
+        }
+        return null;
+    }
 
     private Catalog() {}
 }

@@ -1,12 +1,10 @@
 package dev.flowmeter.agent.metrics;
 
-import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-/** Classic-bucket histograms: they aggregate across workers, which quantiles cannot. */
+/** Histograms in seconds: they aggregate across workers, which quantiles cannot. */
 final class HistogramTimer implements Timer {
 
     /** From a millisecond poll to a five-minute task. */
@@ -14,16 +12,9 @@ final class HistogramTimer implements Timer {
 
     private final Histogram histogram;
 
-    HistogramTimer(MetricFamily family, PrometheusProperties properties, PrometheusRegistry registry) {
-        histogram = Histogram.builder(properties)
-                .name(family.name())
-                .help(family.help())
-                .unit(Unit.SECONDS)
-                .labelNames(family.labelNameArray())
-                .classicOnly()
-                .classicUpperBounds(BUCKETS)
-                .withoutExemplars()
-                .register(registry);
+    /** @param histogram made by {@link Metrics}, which sets its buckets */
+    HistogramTimer(Histogram histogram) {
+        this.histogram = histogram;
     }
 
     @Override

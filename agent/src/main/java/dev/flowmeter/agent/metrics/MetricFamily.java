@@ -10,6 +10,7 @@ public final class MetricFamily {
     public enum Type {
         COUNTER("counter"),
         TIMER("timer"),
+        HISTOGRAM("histogram"),
         GAUGE("gauge"),
         STATE_SET("stateset"),
         INFO("info");
@@ -31,15 +32,25 @@ public final class MetricFamily {
     private final Type type;
     private final String help;
     private final List<String> labelNames;
+    private final double[] buckets;
 
     public MetricFamily(String name, Type type, String help, String... labelNames) {
+        this(name, type, help, null, labelNames);
+    }
+
+    /** @param buckets the classic buckets' upper bounds of a timer or histogram, or null for the defaults */
+    public MetricFamily(String name, Type type, String help, double[] buckets, String... labelNames) {
         this.name = name;
         this.type = type;
         this.help = help;
+        this.buckets = buckets == null ? null : buckets.clone();
         this.labelNames = Collections.unmodifiableList(Arrays.asList(labelNames));
     }
 
-    /** The name as exposed, with {@code _total} for counters and {@code _seconds} for timers. */
+    /**
+     * The name as exposed, with {@code _total} for counters and {@code _seconds} for timers; a
+     * histogram of values is named as its rule or the Conductor SDKs name it.
+     */
     public String name() {
         return name;
     }
@@ -54,6 +65,11 @@ public final class MetricFamily {
 
     public List<String> labelNames() {
         return labelNames;
+    }
+
+    /** The classic buckets' upper bounds its definition gives, or null where the defaults apply. */
+    public double[] buckets() {
+        return buckets == null ? null : buckets.clone();
     }
 
     public String[] labelNameArray() {

@@ -1,17 +1,22 @@
 package dev.flowmeter.agent.metrics;
 
 import dev.flowmeter.agent.config.AgentConfig;
+import dev.flowmeter.agent.config.HistogramKind;
 import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.prometheus.metrics.tracer.initializer.SpanContextSupplier;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -26,29 +31,37 @@ public final class Metrics {
     private final PrometheusProperties properties = PrometheusProperties.builder().build();
     private final TimerKind timerKind;
     private final Naming naming;
+    private final HistogramKind histogramKind;
+    /** A built-in histogram's buckets from buckets_per_metric, by name, or null. */
+    private final Function<String, double[]> bucketsPerMetric;
     private final ToIntFunction<String> maxSeries;
     private final int maxPendingWorkflows;
     private final Duration maxWorkflowAge;
     private final Map<String, RoleMetrics> roles = new HashMap<>();
+    private final Map<String, ValueHistogram> histograms = new HashMap<>();
     private final Counter adviceErrors;
     private final Counter seriesDropped;
     private WorkflowLifecycle workflows;
     private EngineStatus engines;
 
     public Metrics(AgentConfig config, String version) {
-        this(config.timers(), config.naming(), config::maxSeries, config.maxPendingWorkflows(), config.maxWorkflowAge(),
-                version);
+        this(config.timers(), config.naming(), config.histograms(), config::buckets, config::maxSeries,
+                config.maxPendingWorkflows(), config.maxWorkflowAge(), version);
     }
 
     public Metrics(TimerKind timerKind, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
             Duration maxWorkflowAge, String version) {
-        this(timerKind, Naming.PROMETHEUS, maxSeries, maxPendingWorkflows, maxWorkflowAge, version);
+        this(timerKind, Naming.PROMETHEUS, HistogramKind.CLASSIC, name -> null, maxSeries, maxPendingWorkflows,
+                maxWorkflowAge, version);
     }
 
-    public Metrics(TimerKind timerKind, Naming naming, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
+    public Metrics(TimerKind timerKind, Naming naming, HistogramKind histogramKind,
+            Function<String, double[]> bucketsPerMetric, ToIntFunction<String> maxSeries, int maxPendingWorkflows,
             Duration maxWorkflowAge, String version) {
         this.timerKind = timerKind;
         this.naming = naming;
+        this.histogramKind = histogramKind;
+        this.bucketsPerMetric = bucketsPerMetric;
         this.maxSeries = maxSeries;
         this.maxPendingWorkflows = maxPendingWorkflows;
         this.maxWorkflowAge = maxWorkflowAge;
@@ -92,6 +105,26 @@ public final class Metrics {
                 role.errors() == null ? null : droppedCounter(role.errors()));
         roles.put(role.name(), created);
         return created;
+    }
+
+    /**
+     * The histogram a rule records values in, registered by the first rule that names it; a built-in
+     * one ({@link Catalog#TASK_RESULT_SIZE}) labelled as the naming says.
+     *
+     * @throws IllegalArgumentException if its name is taken by another metric, or an earlier rule made
+     *     it with other labels or buckets
+     */
+    public synchronized ValueHistogram histogram(MetricFamily family) {
+        double[] buckets = buckets(family);
+        ValueHistogram existing = histograms.get(family.name());
+        if (existing != null) {
+            existing.checkSame(family, buckets);
+            return existing;
+        }
+        ValueHistogram made = new ValueHistogram(family, buckets, histogram(named(family), null, buckets),
+                maxSeries.applyAsInt(family.name()), droppedCounter(family));
+        histograms.put(family.name(), made);
+        return made;
     }
 
     /** Workflow durations and in-flight workflows, pairing starts with ends by id. */
@@ -143,14 +176,56 @@ public final class Metrics {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = naming.label(labels[i]);
         }
-        return new MetricFamily(family.name(), family.type(), family.help(), labels);
+        return new MetricFamily(family.name(), family.type(), family.help(), family.buckets(), labels);
     }
 
     private Timer timer(MetricFamily unnamed) {
         MetricFamily family = named(unnamed);
         return timerKind == TimerKind.SUMMARY
                 ? new WindowSummaryTimer(family, registry)
-                : new HistogramTimer(family, properties, registry);
+                : new HistogramTimer(histogram(family, Unit.SECONDS, buckets(unnamed)));
+    }
+
+    /** A family's classic buckets: from buckets_per_metric, else its definition's, else the timers' defaults. */
+    private double[] buckets(MetricFamily family) {
+        double[] buckets = Catalog.ALL.contains(family) ? bucketsPerMetric.apply(family.name()) : null;
+        if (buckets == null) {
+            buckets = family.buckets();
+        }
+        return buckets != null ? buckets : HistogramTimer.BUCKETS.clone();
+    }
+
+    /**
+     * A histogram with the buckets that the histograms setting keeps. Where the OpenTelemetry Java
+     * agent runs in the JVM (found through its own API, which it puts in the bootstrap class loader),
+     * the observations made while a sampled span is current carry its trace and span id as
+     * exemplars, a few per series, at most one per bucket every 90 ms; elsewhere no exemplar is
+     * sampled, and an observation does nothing more.
+     */
+    private Histogram histogram(MetricFamily family, Unit unit, double[] buckets) {
+        Histogram.Builder builder = Histogram.builder(properties)
+                .name(family.name())
+                .help(family.help())
+                .labelNames(family.labelNameArray());
+        if (SpanContextSupplier.hasSpanContext()) {
+            builder.withExemplars();
+        } else {
+            builder.withoutExemplars();
+        }
+        if (unit != null) {
+            builder.unit(unit);
+        }
+        switch (histogramKind) {
+            case NATIVE:
+                builder.nativeOnly();
+                break;
+            case BOTH:
+                builder.classicUpperBounds(buckets);
+                break;
+            default:
+                builder.classicOnly().classicUpperBounds(buckets);
+        }
+        return builder.register(registry);
     }
 
     private Gauge gauge(MetricFamily unnamed) {

@@ -67,18 +67,20 @@ public final class Role {
     /**
      * A role of the user's own: a timer {@code timerName} with the labels and status, an error counter
      * {@code errorsName} with the labels and exception, a call counter {@code callsName} with the
-     * labels; a null name leaves that family out.
+     * labels; a null name leaves that family out. {@code buckets} are the timer's classic buckets, or
+     * null for the defaults.
      */
-    public static Role custom(String timerName, String errorsName, String callsName, List<String> labels) {
+    public static Role custom(String timerName, double[] buckets, String errorsName, String callsName,
+            List<String> labels) {
         String[] keyLabels = labels.toArray(new String[0]);
         String[] withStatus = Arrays.copyOf(keyLabels, keyLabels.length + 1);
         withStatus[keyLabels.length] = OUTCOME_LABEL;
         String[] withException = withStatus.clone();
         withException[keyLabels.length] = EXCEPTION_LABEL;
         return new Role(String.join("/", String.valueOf(timerName), String.valueOf(errorsName), String.valueOf(callsName))
-                        + labels,
+                        + labels + (buckets == null ? "" : Arrays.toString(buckets)),
                 timerName == null ? null : new MetricFamily(timerName, MetricFamily.Type.TIMER,
-                        "Time spent in calls matched by a rule; status is the outcome.", withStatus),
+                        "Time spent in calls matched by a rule; status is the outcome.", buckets, withStatus),
                 errorsName == null ? null : new MetricFamily(errorsName, MetricFamily.Type.COUNTER,
                         "Calls matched by a rule that threw, by exception class.", withException),
                 callsName == null ? null : new MetricFamily(callsName, MetricFamily.Type.COUNTER,

@@ -30,6 +30,7 @@ public final class Expression implements LabelSource {
     private static final MethodType LABEL = MethodType.methodType(String.class, Object.class);
     private static final MethodHandle OBJECT_LABEL;
     private static final MethodHandle INT_LABEL;
+    private static final MethodHandle TO_NUMBER;
 
     static {
         // LabelValues is initialised before handles to its methods are made, so that they carry no
@@ -41,6 +42,8 @@ public final class Expression implements LabelSource {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             OBJECT_LABEL = lookup.findStatic(LabelValues.class, "of", MethodType.methodType(String.class, Object.class));
             INT_LABEL = lookup.findStatic(LabelValues.class, "of", MethodType.methodType(String.class, int.class));
+            TO_NUMBER = MethodHandles.lookup().findStatic(Expression.class, "toNumber",
+                    MethodType.methodType(double.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,6 +61,7 @@ public final class Expression implements LabelSource {
         text.value(Root.THIS, null, null, null);
         number.value(Root.THIS, null, null, null);
         text.evaluate(Root.THIS, null, null, null);
+        number.number(Root.THIS, null, null, null);
     }
 
     private enum Root { THIS, ARGUMENT, RETURN, THROWN, LITERAL }
@@ -161,6 +165,32 @@ public final class Expression implements LabelSource {
         return value;
     }
 
+    /**
+     * The value as a number. A last step that returns a primitive (a size as a {@code long}) is widened
+     * to a double without boxing, so that the call allocates nothing.
+     */
+    @Override
+    public double number(Object self, Object argument, Object returned, Throwable thrown) {
+        if (root == Root.LITERAL || steps.length == 0) {
+            return LabelSource.super.number(self, argument, returned, thrown);
+        }
+        Object value = root(self, argument, returned, thrown);
+        int last = steps.length - 1;
+        for (int i = 0; i < last && value != null; i++) {
+            value = steps[i].apply(value);
+        }
+        double number = value == null ? Double.NaN : steps[last].number(value);
+        if (Double.isNaN(number)) {
+            throw new ExpressionException("value '" + text + "' is not a number");
+        }
+        return number;
+    }
+
+    /** A boxed number's value; NaN for anything else, which {@link #number} reports. */
+    private static double toNumber(Object value) {
+        return value instanceof Number ? ((Number) value).doubleValue() : Double.NaN;
+    }
+
     private Object root(Object self, Object argument, Object returned, Throwable thrown) {
         switch (root) {
             case THIS: return self;
@@ -179,12 +209,29 @@ public final class Expression implements LabelSource {
     private static final class Handles {
         final MethodHandle getter;
         final MethodHandle label;
+        private final MethodHandle resolved;
+        /** Made when first asked for: most steps are labels, never numbers. */
+        private volatile MethodHandle number;
 
         Handles(MethodHandle resolved) {
+            this.resolved = resolved;
             getter = resolved.asType(GETTER);
             label = resolved.type().returnType() == int.class
                     ? MethodHandles.filterReturnValue(resolved.asType(MethodType.methodType(int.class, Object.class)), INT_LABEL)
                     : MethodHandles.filterReturnValue(getter, OBJECT_LABEL);
+        }
+
+        /** The step as a double: a primitive number widened, anything else through {@link #toNumber}. */
+        MethodHandle number() {
+            MethodHandle made = number;
+            if (made == null) {
+                Class<?> type = resolved.type().returnType();
+                made = type.isPrimitive() && type != boolean.class
+                        ? resolved.asType(MethodType.methodType(double.class, Object.class))
+                        : MethodHandles.filterReturnValue(getter, TO_NUMBER);
+                number = made;
+            }
+            return made;
         }
     }
 
@@ -202,6 +249,16 @@ public final class Expression implements LabelSource {
         Object apply(Object receiver) {
             try {
                 return (Object) get(receiver.getClass()).getter.invokeExact(receiver);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable checked) {
+                throw new IllegalStateException(checked);
+            }
+        }
+
+        double number(Object receiver) {
+            try {
+                return (double) get(receiver.getClass()).number().invokeExact(receiver);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable checked) {

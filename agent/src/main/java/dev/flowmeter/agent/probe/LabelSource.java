@@ -16,6 +16,20 @@ public interface LabelSource {
         return value(self, argument, returned, thrown);
     }
 
+    /**
+     * The value as a number, for a histogram's value.
+     *
+     * @throws ExpressionException if it is not a number
+     */
+    default double number(Object self, Object argument, Object returned, Throwable thrown) {
+        Object value = evaluate(self, argument, returned, thrown);
+        if (!(value instanceof Number)) {
+            throw new ExpressionException("value '" + this + "' gave " + dev.flowmeter.agent.metrics.LabelValues.of(value)
+                    + ", not a number");
+        }
+        return ((Number) value).doubleValue();
+    }
+
     /** The index of the argument this source reads, or {@link #NO_ARGUMENT}. */
     default int argumentIndex() {
         return NO_ARGUMENT;

@@ -1,6 +1,8 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.config.Buckets;
 import dev.flowmeter.agent.config.ConfigException;
+import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.EngineStatus;
 import dev.flowmeter.agent.metrics.MetricFamily;
 import dev.flowmeter.agent.metrics.Role;
@@ -28,8 +30,10 @@ public final class RuleParser {
     /** Labels a rule's own timer and error counter add. */
     private static final Set<String> OUTCOME_LABELS = Set.of(Role.OUTCOME_LABEL, Role.EXCEPTION_LABEL);
     private static final Set<String> KEYS = new LinkedHashSet<>(List.of("name", "class", "method", "parameters",
-            "role", "timer", "errors", "counter", "gauge", "value", "labels", "id", "started_at", "share", "failed_when",
+            "role", "timer", "errors", "counter", "gauge", "histogram", "buckets", "value", "labels", "id", "started_at", "share", "failed_when",
             "when", "async", "once_per_instance"));
+    /** Suffixes that a histogram's own series add, which its name cannot end in. */
+    private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_total", "_created");
     /** Keys that only a rule which times calls takes. */
     private static final List<String> TIMING_KEYS = List.of("async", "once_per_instance");
     private static final Map<String, String> ENGINE_STATES = Map.of(
@@ -98,8 +102,14 @@ public final class RuleParser {
         if (rule.has(STARTED_AT) && !WORKFLOW_END.equals(yaml.get("role"))) {
             throw rule.invalid("has '" + STARTED_AT + "', which only a workflow_end takes");
         }
+        if (rule.has("buckets") && !rule.has("histogram") && !rule.has("timer")) {
+            throw rule.invalid("has 'buckets', which only a histogram or a timer of the rule's own takes; give a built-in"
+                    + " family's buckets in buckets_per_metric at the top of the file");
+        }
         ProbeFactory probe;
-        if (yaml.containsKey("role")) {
+        if (yaml.containsKey("histogram")) {
+            probe = histogram(rule, sources);
+        } else if (yaml.containsKey("role")) {
             if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
                 throw rule.invalid("has both a role and metrics of its own; a role records its standard families");
             }
@@ -107,7 +117,7 @@ public final class RuleParser {
         } else if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
             probe = custom(rule, sources);
         } else {
-            throw rule.invalid("records nothing: give it a role (" + String.join(", ", roles())
+            throw rule.invalid("records nothing: give it a histogram, a role (" + String.join(", ", roles())
                     + "), a timer, errors, a counter or a gauge");
         }
         if (parameters != Rule.ANY_PARAMETERS && sources.maxArgument() >= parameters) {
@@ -224,7 +234,7 @@ public final class RuleParser {
             named.put(label.getKey(), sources.of(label.getValue()));
         }
         LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
-        Role role = Role.custom(timer, errors, counter, new ArrayList<>(labels.keySet()));
+        Role role = Role.custom(timer, rule.buckets(), errors, counter, new ArrayList<>(labels.keySet()));
         if (timer == null && errors == null) {
             rule.untimed();
             Condition when = rule.condition("when", sources);
@@ -237,8 +247,68 @@ public final class RuleParser {
         return context -> new TimedProbe(context, context.metrics().role(role), keyLabels, failure, scope, null, async, once);
     }
 
+    /**
+     * A histogram of a value each call yields, such as a payload's size: a name of the rule's own, with
+     * its buckets, or a built-in one ({@link Catalog#TASK_RESULT_SIZE}) with its labels.
+     */
+    private ProbeFactory histogram(RuleReader rule, Sources sources) throws RuleException {
+        rule.untimed();
+        for (String key : List.of("role", "timer", "errors", "counter", "id", STARTED_AT, "failed_when")) {
+            if (rule.has(key)) {
+                throw rule.invalid("has both a histogram and '" + key + "'; a histogram rule records one value, so give '"
+                        + key + "' a rule of its own");
+            }
+        }
+        String name = rule.text("histogram", METRIC_NAME, "a metric name of letters, digits and _");
+        for (String suffix : HISTOGRAM_SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                throw rule.invalid("has histogram '" + name + "'; its series add " + String.join(", ",
+                        HISTOGRAM_SUFFIXES.subList(0, 3)) + " themselves, so give a name that ends in none of "
+                        + HISTOGRAM_SUFFIXES);
+            }
+        }
+        String valueText = rule.expression("value");
+        if (isShared(valueText)) {
+            throw rule.invalid("has 'value: " + shown(valueText) + "'; a shared label is text, and a histogram's value"
+                    + " is a number read from the call");
+        }
+        LabelSource value = sources.of(valueText);
+        Map<String, String> labels = rule.labels();
+        MetricFamily builtIn = Catalog.named(name);
+        MetricFamily family;
+        if (builtIn != null) {
+            if (builtIn.type() != MetricFamily.Type.HISTOGRAM) {
+                throw rule.invalid("has histogram '" + name + "', which is the built-in " + builtIn.type()
+                        + " of that name; give another name");
+            }
+            if (rule.has("buckets")) {
+                throw rule.invalid("gives buckets to the built-in histogram " + name + "; give them in buckets_per_metric"
+                        + " at the top of the file");
+            }
+            if (!labels.keySet().equals(new LinkedHashSet<>(builtIn.labelNames()))) {
+                throw rule.invalid("has labels " + labels.keySet() + " for the built-in histogram " + name
+                        + ", which has labels " + builtIn.labelNames() + "; give exactly those");
+            }
+            family = builtIn;
+        } else {
+            double[] buckets = rule.buckets();
+            if (buckets == null) {
+                throw rule.invalid("needs 'buckets' for histogram " + name + "; give " + Buckets.ACCEPTED);
+            }
+            family = new MetricFamily(name, MetricFamily.Type.HISTOGRAM, "Values of " + valueText
+                    + " in calls matched by a rule.", buckets, labels.keySet().toArray(new String[0]));
+        }
+        Map<String, LabelSource> named = new LinkedHashMap<>();
+        for (String label : family.labelNames()) {
+            named.put(label, sources.of(labels.get(label)));
+        }
+        LabelSource[] keyLabels = shared(rule, named).values().toArray(new LabelSource[0]);
+        Condition when = rule.condition("when", sources);
+        return context -> new HistogramProbe(context, context.metrics().histogram(family), keyLabels, value, when);
+    }
+
     private Rule gauge(RuleReader rule, String type) throws RuleException {
-        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "id", STARTED_AT,
+        for (String key : List.of("method", "parameters", "role", "timer", "errors", "counter", "histogram", "buckets", "id", STARTED_AT,
                 "share", "async", "once_per_instance")) {
             if (rule.has(key)) {
                 throw rule.invalid("is a gauge, sampled from live instances, and takes no '" + key + "'");
@@ -413,6 +483,19 @@ public final class RuleParser {
                 if (has(key)) {
                     throw invalid("has '" + key + "', which only a rule that times calls takes");
                 }
+            }
+        }
+
+        /** The rule's {@code buckets}, or null where it gives none. */
+        double[] buckets() throws RuleException {
+            if (!has("buckets")) {
+                return null;
+            }
+            try {
+                return Buckets.parse(yaml.get("buckets"));
+            } catch (IllegalArgumentException invalid) {
+                throw invalid("has 'buckets: " + shown(yaml.get("buckets")) + "', which " + invalid.getMessage()
+                        + "; give " + Buckets.ACCEPTED);
             }
         }
 
@@ -657,6 +740,12 @@ public final class RuleParser {
                 public Object evaluate(Object self, Object arguments, Object returned, Throwable thrown) {
                     Object[] all = (Object[]) arguments;
                     return source.evaluate(self, index < all.length ? all[index] : null, returned, thrown);
+                }
+
+                @Override
+                public double number(Object self, Object arguments, Object returned, Throwable thrown) {
+                    Object[] all = (Object[]) arguments;
+                    return source.number(self, index < all.length ? all[index] : null, returned, thrown);
                 }
             };
         }

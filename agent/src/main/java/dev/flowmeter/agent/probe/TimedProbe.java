@@ -160,7 +160,8 @@ final class TimedProbe extends RuleProbe {
     }
 
     /** Walks the index one label at a time; only a label set seen for the first time allocates. */
-    static RoleSeries series(LabelSource[] labels, SeriesIndex<RoleSeries> index,
+    @SuppressWarnings("unchecked")
+    static <T> T series(LabelSource[] labels, SeriesIndex<T> index,
             Object self, Object argument, Object returned, Throwable thrown) {
         Object node = index.root();
         for (LabelSource label : labels) {
@@ -173,6 +174,6 @@ final class TimedProbe extends RuleProbe {
                 return index.create(values);
             }
         }
-        return (RoleSeries) node;
+        return (T) node;
     }
 }

@@ -47,6 +47,39 @@ class ConfigFileTest {
     }
 
     @Test
+    void bucketsPerMetricGiveBuiltInHistogramsTheirBucketsAndHistogramsChoosesTheKind() throws Exception {
+        String path = file("histograms: both\nbuckets_per_metric:\n  task_execute_time_seconds: [0.1, 1, 10]\n"
+                + "  task_result_size: [1000, 1000000]\n");
+        AgentConfig config = parser.parse("config=" + path, Map.of(), Map.of());
+        assertEquals(HistogramKind.BOTH, config.histograms());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.1, 1, 10}, config.buckets("task_execute_time_seconds"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1000, 1000000}, config.buckets("task_result_size"));
+        assertEquals(null, config.buckets("task_poll_time_seconds"));
+        assertEquals(HistogramKind.CLASSIC, parser.parse("", Map.of(), Map.of()).histograms());
+        assertEquals(HistogramKind.NATIVE, parser.parse("histograms=native", Map.of(), Map.of()).histograms());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "buckets_per_metric: {my_seconds: [1, 2]}|'buckets_per_metric' in config file 'PATH' names 'my_seconds', which is"
+                + " not a built-in histogram; give one of task_poll_time_seconds, task_execute_time_seconds,"
+                + " task_update_time_seconds, workflow_start_time_seconds, task_result_size, workflow_input_size,"
+                + " api_request_time_seconds, workflow_duration_seconds (a rule's own histogram or timer"
+                + " takes 'buckets' in the rule)",
+        "buckets_per_metric: {task_result_size: [2, 1]}|'buckets_per_metric' in config file 'PATH': task_result_size has"
+                + " 1 after 2, not in increasing order; give a list of bucket upper bounds in increasing order, such as"
+                + " [0.01, 0.1, 1, 10]",
+        "buckets_per_metric: [1, 2]|'buckets_per_metric' in config file 'PATH' must map metric names to a list of bucket"
+                + " upper bounds in increasing order, such as [0.01, 0.1, 1, 10], not a list",
+        "histograms: exponential|invalid value 'exponential' for 'histograms'; accepted: classic, native or both",
+    })
+    void aMistakeInHistogramsOrBucketsSaysWhatToChange(String yaml, String message) throws Exception {
+        String path = file(yaml + "\n");
+        ConfigException error = assertThrows(ConfigException.class, () -> parser.parse("config=" + path, Map.of(), Map.of()));
+        assertEquals(message.replace("PATH", path), error.getMessage());
+    }
+
+    @Test
     void onAndOffAreWordsWhereASettingTakesThemThoughYamlReadsThemAsBooleans() throws Exception {
         AgentConfig config = parser.parse("config=" + file("weave_cache: off\nscrape_cache: off\njvm: on\n"), Map.of(), Map.of());
         assertEquals("off", config.weaveCache());

@@ -23,7 +23,7 @@ class SeriesCapTest {
     @Test
     void aTimersStatusesAndAnErrorCountersExceptionsCountTowardsTheCapOfTheirFamily() {
         Metrics metrics = new Metrics(TimerKind.HISTOGRAM, name -> CAP, 100, Duration.ofHours(1), "test");
-        RoleMetrics role = metrics.role(Role.custom("capped_seconds", "capped_errors", "capped_calls", List.of("key")));
+        RoleMetrics role = metrics.role(Role.custom("capped_seconds", null, "capped_errors", "capped_calls", List.of("key")));
         long recorded = 0;
         for (int key = 0; key < 1000; key++) {
             RoleSeries series = role.index().get("k" + key);
@@ -57,7 +57,7 @@ class SeriesCapTest {
     @Test
     void aCapBelowTwoLabelSetsPerKeyRecordsEverythingUnderOther() {
         Metrics metrics = new Metrics(TimerKind.HISTOGRAM, name -> 1, 100, Duration.ofHours(1), "test");
-        RoleMetrics role = metrics.role(Role.custom("tiny_seconds", null, null, List.of("key")));
+        RoleMetrics role = metrics.role(Role.custom("tiny_seconds", null, null, null, List.of("key")));
         role.index().get("a").record(1_000, false, null);
         role.index().get("b").record(1_000, true, null);
         assertEquals(2, labelSets(metrics, "tiny_seconds"), "a cap of 1 leaves _other_ alone, with its two statuses");

@@ -40,6 +40,7 @@ class WarmupTest {
                     "warm_up_error_total{argument=\"/warm-up\",code=\"200\",exception=\"IOException\",kind=\"plain\"}",
                     "warm_up_async_error_total{exception=\"IOException\",kind=\"plain\"}",
                     "warm_up_counted_total{kind=\"plain\"}",
+                    "warm_up_values_count{kind=\"plain\"}",
                     "task_update_time_seconds_count{status=\"SUCCESS\",task_type=\"plain\"}",
                     "workflow_duration_seconds_count{status=\"plain\",workflow_type=\"plain\"}",
                     "api_request_time_seconds_count{method=\"plain\",status=\"200\",uri=\"/warm-up\"}",

@@ -48,6 +48,7 @@ abstract class Conductor5EndToEndTest {
     abstract boolean updateV2();
 
     InstrumentedJvm jvm;
+    String apiUrl;
     JsonNode stats;
     Scrape scrape;
 
@@ -61,7 +62,8 @@ abstract class Conductor5EndToEndTest {
         assertTrue(api.find());
         // The workers have stopped when this is printed, so neither the stats nor the agent's counts move any more.
         jvm.awaitStdout(Pattern.compile("all " + WORKFLOWS + " workflows finished"), Duration.ofMinutes(3));
-        stats = new ObjectMapper().readTree(InstrumentedJvm.get(api.group(1) + "/stats"));
+        apiUrl = api.group(1);
+        stats = currentStats();
         assertTrue(stats.get("all_finished").asBoolean(), stats.toPrettyString());
         scrape = jvm.scrape();
     }
@@ -203,6 +205,28 @@ abstract class Conductor5EndToEndTest {
         scrape.assertCount(total, "api_request_time_seconds_count", Map.of());
     }
 
+    /** The payload sizes conductor-client 5 measured (test-app enforces its thresholds), as test-app heard them. */
+    @Test
+    void payloadSizesEqualWhatTheClientMeasured() throws Exception {
+        for (String[] family : new String[][] {{"task_result_size", "task_type"}, {"workflow_input_size", "workflow_type"}}) {
+            InstrumentedJvm.assertAgree(() -> sizes(currentStats(), family[0]),
+                    () -> jvm.scrape().totalsBy(family[0], family[1]), Duration.ofSeconds(30));
+            assertFalse(sizes(currentStats(), family[0]).isEmpty(), family[0] + " measured nothing");
+        }
+    }
+
+    private JsonNode currentStats() throws Exception {
+        return new ObjectMapper().readTree(InstrumentedJvm.get(apiUrl + "/stats"));
+    }
+
+    /** What test-app counted of one size family: "TYPE count" and "TYPE sum". */
+    private static Map<String, Long> sizes(JsonNode stats, String family) {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        stats.at("/payloads/" + family).fields().forEachRemaining(type -> type.getValue().fields().forEachRemaining(
+                total -> sizes.put(type.getKey() + " " + total.getKey(), total.getValue().asLong())));
+        return sizes;
+    }
+
     @Test
     void theExecutionsRanOnTheThreadsAskedFor() throws Exception {
         long executions = 0;
@@ -244,7 +268,8 @@ abstract class Conductor5EndToEndTest {
     void noLabelValueIsAnIdentifier() {
         List<String> identifiers = new ArrayList<>();
         scrape.samples().forEach(sample -> sample.labels().forEach((name, value) -> {
-            if (IDENTIFIER.matcher(value).matches()) {
+            // le is a bucket's bound, such as the 1048576 bytes of a size histogram's
+            if (!name.equals("le") && IDENTIFIER.matcher(value).matches()) {
                 identifiers.add(sample.name() + "{" + name + "=" + value + "}");
             }
         }));
