@@ -45,7 +45,10 @@ public enum Setting {
     TLS_KEYSTORE("tls_keystore", "", false, "path of a PKCS12 key store: serve HTTPS with its key and certificate"),
     TLS_KEYSTORE_PASSWORD_ENV("tls_keystore_password_env", "", false,
             "name of an environment variable holding the key store's password"),
-    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password");
+    TLS_KEYSTORE_PASSWORD_FILE("tls_keystore_password_file", "", false, "path of a file holding the key store's password"),
+    RELOAD("reload", "false", false,
+            "`true` watches the `config` file and applies its rules when it changes, without a restart (see Live operations)"),
+    RELOAD_INTERVAL("reload_interval", "5s", false, "how often `reload` looks at the `config` file");
 
     private final String key;
     private final String defaultValue;
