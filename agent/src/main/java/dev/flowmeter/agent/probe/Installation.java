@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.bootstrap.Probes;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -98,7 +99,14 @@ public final class Installation {
             RuleIndex.Entry entry = kept;
             if (kept == null) {
                 RuleState state = new RuleState(rule);
-                entry = installer.entry(state, Installer.ownCheck(state), false);
+                Probe probe;
+                try {
+                    probe = installer.probe(state);
+                } catch (RuntimeException invalid) {
+                    made.forEach(unused -> Probes.unset(unused.reservedId()));
+                    throw new IllegalArgumentException("rule " + rule.name() + ": " + invalid.getMessage());
+                }
+                entry = installer.reloaded(state, probe);
                 made.add(entry);
                 (byName.containsKey(rule.name()) ? changes.changed : changes.added).add(rule.name());
             } else {
@@ -107,12 +115,6 @@ public final class Installation {
             byName.remove(rule.name());
             entries.add(entry);
             ruleStates.add(entry.state);
-        }
-        for (RuleIndex.Entry entry : made) {
-            if (entry.probeId() == RuleIndex.Entry.SKIPPED) {
-                made.forEach(unused -> Probes.unset(unused.reservedId()));
-                throw new IllegalArgumentException("rule " + entry.state.rule().name() + ": " + entry.state.skipped());
-            }
         }
         byName.keySet().forEach(changes.removed::add);
 

@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
 import java.lang.instrument.Instrumentation;
@@ -46,6 +47,16 @@ public final class Installer {
     }
 
     /**
+     * A rule of the user's for a reload, with its probe made already: one that cannot be made stops
+     * the reload before anything changes.
+     */
+    RuleIndex.Entry reloaded(RuleState rule, Probe probe) {
+        RuleIndex.Entry entry = new RuleIndex.Entry(rule, ownCheck(rule), () -> probe);
+        entry.probeId();
+        return entry;
+    }
+
+    /**
      * Prepares the user's rules, which a reload may replace; {@code sources} is the YAML each was
      * compiled from, in order, by which a reload knows the rules it leaves unchanged.
      */
@@ -69,7 +80,7 @@ public final class Installer {
     }
 
     /** A rule of the user's checks its own library: the others apply where it is missing. */
-    static LibraryCheck ownCheck(RuleState rule) {
+    private static LibraryCheck ownCheck(RuleState rule) {
         return new LibraryCheck(List.of(rule.rule()), missing -> {
             rule.skip(missing);
             Report.line("rule " + rule.rule().name() + " skipped: " + missing + "; the other rules apply.");
@@ -81,12 +92,21 @@ public final class Installer {
      * instrumentation's library is mostly absent. The user's rules' probes are made {@code now}, so
      * that a mistake in them shows at start.
      */
-    RuleIndex.Entry entry(RuleState state, LibraryCheck check, boolean now) {
-        RuleIndex.Entry entry = new RuleIndex.Entry(state, check, () -> state.rule().probe(new ProbeContext(metrics, state)));
+    private RuleIndex.Entry entry(RuleState state, LibraryCheck check, boolean now) {
+        RuleIndex.Entry entry = new RuleIndex.Entry(state, check, () -> probe(state));
         if (now) {
             entry.probeId();
         }
         return entry;
+    }
+
+    /**
+     * A rule's probe, which registers the rule's metric families where they are new.
+     *
+     * @throws RuntimeException where it cannot be made: a metric's name taken by another family, say
+     */
+    Probe probe(RuleState state) {
+        return state.rule().probe(new ProbeContext(metrics, state));
     }
 
     /**
