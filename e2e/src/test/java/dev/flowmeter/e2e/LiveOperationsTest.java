@@ -10,7 +10,6 @@ import dev.flowmeter.e2e.fixtures.LiveApp;
 import dev.flowmeter.e2e.live.Steps;
 import dev.flowmeter.testkit.InstrumentedJvm;
 import dev.flowmeter.testkit.Scrape;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -28,8 +27,6 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +46,10 @@ class LiveOperationsTest {
     @TempDir
     Path folder;
 
-    /** A version of the rules file: alpha always; beta in one of two versions that record the same series; gamma or not. */
+    /**
+     * A version of the rules file: alpha always; beta in one of two versions that record the same
+     * series; gamma, a timer, or not.
+     */
     private static String rules(int betaVersion, boolean gamma) {
         String steps = Steps.class.getName();
         return "rules:\n"
@@ -57,12 +57,13 @@ class LiveOperationsTest {
                 + "  - name: beta\n    class: " + steps + "\n    method: beta\n"
                 + (betaVersion == 1 ? "    parameters: 1\n" : "    parameters: [int]\n")
                 + "    counter: live_beta_calls\n    labels: { kind: this.kind() }\n"
-                + (gamma ? "  - name: gamma\n    class: " + steps + "\n    method: gamma\n    counter: live_gamma_calls\n" : "");
+                + (gamma ? "  - name: gamma\n    class: " + steps + "\n    method: gamma\n    timer: live_gamma_seconds\n" : "");
     }
 
-    /** Files with an error: alpha's metric with other labels (a name taken), a bad setting, bad YAML. */
+    /** Files with an error: a counter named as gamma's timer (a metric of another type), a bad setting, bad YAML. */
     private static final List<String> BROKEN = List.of(
-            rules(1, true).replace("counter: live_alpha_calls\n", "counter: live_alpha_calls\n    labels: { kind: this.kind() }\n"),
+            rules(1, true) + "  - name: delta\n    class: " + Steps.class.getName() + "\n    method: alpha\n"
+                    + "    counter: live_gamma_seconds\n",
             "max_series: -1\n" + rules(1, true),
             "rules: [ { class: " + Steps.class.getName() + ", method: alpha\n");
 
@@ -87,6 +88,9 @@ class LiveOperationsTest {
             List<Long> reloadMillis = new ArrayList<>();
             for (int[] step : steps) {
                 String text = step[0] == 0 ? BROKEN.get(step[1]) : rules(step[0], step[1] == 1);
+                if (step == steps[8]) {
+                    text = "timers: summary\n" + text; // a setting the running agent cannot change
+                }
                 long[] requested = counts(app);
                 Files.writeString(config, text);
                 long reloadStarted = System.nanoTime();
@@ -124,7 +128,7 @@ class LiveOperationsTest {
             assertEquals(paused[0], (long) scrape.sum("live_alpha_calls_total", Map.of()), "alpha, in force throughout");
             assertEquals(paused[1], (long) scrape.sum("live_beta_calls_total", Map.of("kind", "steps")),
                     "beta, changed four times, one series");
-            double gammaCounted = scrape.sum("live_gamma_calls_total", Map.of());
+            double gammaCounted = scrape.sum("live_gamma_seconds_count", Map.of());
             assertTrue(gammaCounted >= gammaLow && gammaCounted <= gammaHigh,
                     "gamma counted " + gammaCounted + ", within [" + gammaLow + ", " + gammaHigh + "]");
             assertEquals(7, (long) scrape.sum("flowmeter_config_reloads_total", Map.of("result", "applied")));
@@ -134,6 +138,7 @@ class LiveOperationsTest {
             assertEquals(sha256(lastApplied), version.get("sha256").asText(), version.toString());
             assertEquals("[\"beta\"]", version.get("changed").toString(), version.toString());
             assertEquals("[\"gamma\"]", version.get("removed").toString(), version.toString());
+            assertEquals("[\"timers\"]", version.get("needs_restart").toString(), version.toString());
             app.send("resume");
             app.awaitStdout(Pattern.compile("^resumed"), TIMEOUT);
             assertEquals("probes=true", scan(app, "woven"), "the positive control: woven Steps calls the probes");
@@ -172,20 +177,24 @@ class LiveOperationsTest {
             assertEquals("probes=true", scan(app, "attached"));
 
             Files.writeString(config, rules(2, true));
-            Scrape reloaded = scrapeUntil(base, scrape -> scrape.sum("live_gamma_calls_total", Map.of()) > 0);
+            Scrape reloaded = scrapeUntil(base, scrape -> scrape.sum("live_gamma_seconds_count", Map.of()) > 0);
             assertEquals(1, (long) reloaded.sum("flowmeter_config_reloads_total", Map.of("result", "applied")),
                     "the file watched: " + reloaded.text());
 
-            detach(app);
+            HttpResponse<String> detaching = InstrumentedJvm.post(base + "/-/detach", "");
+            assertEquals(202, detaching.statusCode(), detaching.body());
+            app.awaitStderr(Pattern.compile("^flowmeter: detached in "), TIMEOUT);
             assertEquals("probes=false", scan(app, "detached"));
             Scrape last = Scrape.parse(Files.readString(textfile));
-            assertTrue(last.sum("live_gamma_calls_total", Map.of()) > 0, "the textfile written at detach: " + last.text());
+            assertTrue(last.sum("live_gamma_seconds_count", Map.of()) > 0, "the textfile written at detach: " + last.text());
 
             long[] beforeAttach = counts(app);
             String again = attach(app, "port=0,config=" + config);
             long[] attached = counts(app);
-            HttpResponse<String> refused = InstrumentedJvm.post(again + "/-/reload", "");
-            assertEquals(403, refused.statusCode(), "no auth_user, and the server binds every address: " + refused.body());
+            for (String operation : List.of("/-/reload", "/-/detach")) {
+                HttpResponse<String> refused = InstrumentedJvm.post(again + operation, "");
+                assertEquals(403, refused.statusCode(), "no auth_user, and the server binds every address: " + refused.body());
+            }
             app.send("pause");
             long[] paused = parse(app.awaitStdout(Pattern.compile("^paused "), TIMEOUT));
             double alpha = Scrape.parse(InstrumentedJvm.get(again + "/metrics")).sum("live_alpha_calls_total", Map.of());
@@ -227,11 +236,7 @@ class LiveOperationsTest {
         try (OutputStream out = Files.newOutputStream(spy); JarOutputStream jar = new JarOutputStream(out, manifest)) {
             // the manifest alone: the class is on the class path
         }
-        // without the agent's classes, which the tests' class path has: the agent jar's own must be the ones that run
-        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("flowmeter-agent"))
-                .collect(Collectors.joining(File.pathSeparator));
-        return List.of("-Djdk.attach.allowAttachSelf=true", "-Dlive.spy=" + spy, "-cp", classPath);
+        return List.of("-Djdk.attach.allowAttachSelf=true", "-Dlive.spy=" + spy, "-cp", System.getProperty("java.class.path"));
     }
 
     private static String attach(InstrumentedJvm app, String arguments) throws Exception {
