@@ -35,7 +35,7 @@ public final class AgentEntry {
             LiveOperations.detachCurrent();
         } catch (Throwable error) {
             System.setProperty(Cli.DETACHED_PROPERTY, "failed: " + error);
-            System.err.println("flowmeter: detaching failed: " + error);
+            Report.line("detaching failed: " + error);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.probe.Installation;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.RuleParser;
+import dev.flowmeter.agent.report.Report;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -110,7 +111,7 @@ final class LiveOperations {
                 reload();
             }
         } catch (RuntimeException | Error unexpected) {
-            System.err.println("flowmeter: watching " + file + " failed; the rules in force stay: " + unexpected);
+            Report.limited("reload", "watching " + file + " failed; the rules in force stay: " + unexpected);
         }
     }
 
@@ -164,7 +165,7 @@ final class LiveOperations {
         applied.put("needs_restart", needsRestart);
         version = applied;
         reloads.labelValues("applied").inc();
-        System.err.println("flowmeter: applied " + file + " (sha256 " + hash.substring(0, 12) + "): added " + changes.added
+        Report.line("applied " + file + " (sha256 " + hash.substring(0, 12) + "): added " + changes.added
                 + ", changed " + changes.changed + ", removed " + changes.removed + ", " + changes.retransformed
                 + " classes retransformed" + (needsRestart.isEmpty() ? "" : "; needs a restart: " + needsRestart));
         return applied;
@@ -178,7 +179,7 @@ final class LiveOperations {
         rejected.put("reason", reason);
         lastRejected = rejected;
         reloads.labelValues("rejected").inc();
-        System.err.println("flowmeter: " + (file == null ? "reload" : file) + " not applied: " + reason
+        Report.line((file == null ? "reload" : file) + " not applied: " + reason
                 + "; the rules in force stay");
         return rejected;
     }
@@ -217,7 +218,7 @@ final class LiveOperations {
         String done = "detached in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; " + restored
                 + " classes restored to their original bytecode";
         System.setProperty(Cli.DETACHED_PROPERTY, done);
-        System.err.println("flowmeter: " + done);
+        Report.line(done);
         AgentEntry.detached();
         return done;
     }
