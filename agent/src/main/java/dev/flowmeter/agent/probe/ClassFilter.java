@@ -45,15 +45,13 @@ final class ClassFilter implements ClassFileTransformer {
             return null;
         }
         busy.set(Boolean.TRUE);
-        RuleIndex index = this.index; // one version of the rules for the whole class
         try {
-            List<RuleIndex.Entry> rules = redefined != null ? index.applicable(redefined)
-                    : index.applicable(name, loader, classFile);
-            if (rules == null) {
-                return null;
-            }
-            byte[] woven = cache != null ? cache.weave(loader, name, classFile, rules)
-                    : Weaver.weave(loader, name, classFile, rules, new ArrayList<>());
+            RuleIndex index;
+            byte[] woven;
+            do { // with the rules in force at the end: a reload may swap them while the class is woven
+                index = this.index;
+                woven = weave(index, loader, name, redefined, classFile);
+            } while (index != this.index);
             if (woven != null) {
                 readProbes(module);
             }
@@ -65,6 +63,16 @@ final class ClassFilter implements ClassFileTransformer {
         } finally {
             busy.remove();
         }
+    }
+
+    /** The class woven with the rules of {@code index} that apply to it; null where none does. */
+    private byte[] weave(RuleIndex index, ClassLoader loader, String name, Class<?> redefined, byte[] classFile) {
+        List<RuleIndex.Entry> rules = redefined != null ? index.applicable(redefined) : index.applicable(name, loader, classFile);
+        if (rules == null) {
+            return null;
+        }
+        return cache != null ? cache.weave(loader, name, classFile, rules)
+                : Weaver.weave(loader, name, classFile, rules, new ArrayList<>());
     }
 
     /**
