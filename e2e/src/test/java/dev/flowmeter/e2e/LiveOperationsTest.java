@@ -177,9 +177,11 @@ class LiveOperationsTest {
             assertEquals("probes=true", scan(app, "attached"));
 
             Files.writeString(config, rules(2, true));
-            Scrape reloaded = scrapeUntil(base, scrape -> scrape.sum("live_gamma_seconds_count", Map.of()) > 0);
+            Scrape reloaded = scrapeUntil(base, scrape -> scrape.sum("flowmeter_config_reloads_total", Map.of("result", "applied")) > 0
+                    && scrape.sum("live_gamma_seconds_count", Map.of()) > 0);
             assertEquals(1, (long) reloaded.sum("flowmeter_config_reloads_total", Map.of("result", "applied")),
                     "the file watched: " + reloaded.text());
+            assertTrue(reloaded.sum("live_gamma_seconds_count", Map.of()) > 0, "gamma added: " + reloaded.text());
 
             HttpResponse<String> detaching = InstrumentedJvm.post(base + "/-/detach", "");
             assertEquals(202, detaching.statusCode(), detaching.body());
