@@ -9,7 +9,7 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentEntry {
 
-    private static boolean started;
+    private static volatile boolean started;
 
     private AgentEntry() {}
 
@@ -18,7 +18,30 @@ public final class AgentEntry {
     }
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        start(arguments, instrumentation);
+        if (Cli.DETACH.equals(arguments)) {
+            detach();
+        } else {
+            start(arguments, instrumentation);
+        }
+    }
+
+    /** What {@code java -jar flowmeter-agent.jar detach PID} runs in the JVM. */
+    private static void detach() {
+        if (!started) {
+            System.setProperty(Cli.DETACHED_PROPERTY, "not running");
+            return;
+        }
+        try {
+            LiveOperations.detachCurrent();
+        } catch (Throwable error) {
+            System.setProperty(Cli.DETACHED_PROPERTY, "failed: " + error);
+            Report.line("detaching failed: " + error);
+        }
+    }
+
+    /** The agent took itself out: a later attach starts it again from zero. */
+    static void detached() {
+        started = false;
     }
 
     private static synchronized void start(String arguments, Instrumentation instrumentation) {
@@ -28,6 +51,7 @@ public final class AgentEntry {
             return;
         }
         started = true;
+        System.clearProperty(Cli.DETACHED_PROPERTY);
         try {
             BootstrapInjector.inject(instrumentation);
             Startup.start(arguments, instrumentation);

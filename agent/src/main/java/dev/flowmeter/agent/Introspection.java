@@ -6,6 +6,7 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.Setting;
 import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.probe.Installation;
 import dev.flowmeter.agent.probe.InstrumentationState;
 import dev.flowmeter.agent.probe.RuleState;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -14,8 +15,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,10 @@ final class Introspection implements HttpHandler, MultiCollector {
 
     private final AgentConfig config;
     private final String version;
-    private final List<InstrumentationState> instrumentations = new CopyOnWriteArrayList<>();
+    /** Those disabled; the rest are the installation's. */
+    private final List<InstrumentationState> disabled = new CopyOnWriteArrayList<>();
+    private volatile Installation installation;
+    private volatile LiveOperations live;
     private final List<Map<String, Object>> extensions = new CopyOnWriteArrayList<>();
 
     Introspection(AgentConfig config, String version, Metrics metrics) {
@@ -46,7 +48,21 @@ final class Introspection implements HttpHandler, MultiCollector {
     }
 
     void add(List<InstrumentationState> states) {
-        instrumentations.addAll(states);
+        disabled.addAll(states);
+    }
+
+    void installed(Installation installation, LiveOperations live) {
+        this.installation = installation;
+        this.live = live;
+    }
+
+    private List<InstrumentationState> instrumentations() {
+        List<InstrumentationState> all = new ArrayList<>();
+        if (installation != null) {
+            all.addAll(installation.states());
+        }
+        all.addAll(disabled);
+        return all;
     }
 
     void addExtension(String jar, String status, List<String> collectors) {
@@ -60,13 +76,14 @@ final class Introspection implements HttpHandler, MultiCollector {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
-            boolean found = exchange.getRequestURI().getPath().equals(PATH);
-            byte[] body = (found ? Json.write(document()) : "Not found; try /metrics or " + PATH + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", found ? "application/json" : "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(found ? 200 : 404, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+            String path = exchange.getRequestURI().getPath();
+            LiveOperations operations = live;
+            if (operations != null && (path.equals(LiveOperations.RELOAD_PATH) || path.equals(LiveOperations.DETACH_PATH))) {
+                operations.handle(exchange);
+            } else if (path.equals(PATH)) {
+                LiveOperations.respond(exchange, 200, "application/json", Json.write(document()));
+            } else {
+                LiveOperations.respond(exchange, 404, "text/plain; charset=utf-8", "Not found; try /metrics or " + PATH + "\n");
             }
         } finally {
             exchange.close();
@@ -79,8 +96,11 @@ final class Introspection implements HttpHandler, MultiCollector {
         Map<String, Object> settings = new LinkedHashMap<>();
         config.values().forEach((setting, value) -> settings.put(setting.key(), masked(setting, value)));
         document.put("config", settings);
+        if (live != null) {
+            document.put("config_file", live.describe());
+        }
         List<Object> list = new ArrayList<>();
-        for (InstrumentationState state : instrumentations) {
+        for (InstrumentationState state : instrumentations()) {
             Map<String, Object> instrumentation = new LinkedHashMap<>();
             instrumentation.put("name", state.instrumentation().name());
             instrumentation.put("status", state.status().name().toLowerCase(Locale.ROOT));
@@ -120,7 +140,7 @@ final class Introspection implements HttpHandler, MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>();
-        for (InstrumentationState state : instrumentations) {
+        for (InstrumentationState state : instrumentations()) {
             points.add(new GaugeSnapshot.GaugeDataPointSnapshot(state.instrumentedMethods(),
                     Labels.of(Catalog.INSTRUMENTED_METHODS.labelNames().get(0), state.instrumentation().name()), null));
         }

@@ -33,6 +33,8 @@ final class PeriodicExports {
     private final Path textfile;
     private final URL pushgateway;
     private final String target;
+    private ScheduledExecutorService thread;
+    private Thread atExit;
 
     private PeriodicExports(PrometheusRegistry registry, Path textfile, URL pushgateway) {
         this.registry = registry;
@@ -42,8 +44,8 @@ final class PeriodicExports {
                 + (pushgateway == null ? "" : pushgateway.toString());
     }
 
-    /** Starts what the configuration asks for; returns where the metrics go, or null for nowhere. */
-    static String start(AgentConfig config, PrometheusRegistry registry) throws IOException {
+    /** Starts what the configuration asks for; null where it asks for nothing. */
+    static PeriodicExports start(AgentConfig config, PrometheusRegistry registry) throws IOException {
         if (config.textfile().isEmpty() && config.pushgateway().isEmpty()) {
             return null;
         }
@@ -51,19 +53,36 @@ final class PeriodicExports {
                 config.textfile().isEmpty() ? null : Path.of(config.textfile()).toAbsolutePath(),
                 config.pushgateway().isEmpty() ? null : new URL(config.pushgateway() + "/metrics/job/"
                         + encode(config.job()) + "/instance/" + encode(InetAddress.getLocalHost().getHostName())));
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        exports.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread daemon = new Thread(runnable, "flowmeter-exports");
             daemon.setDaemon(true);
             return daemon;
         });
         if (exports.textfile != null) {
-            schedule(thread, exports::writeTextfile, config.textfileInterval());
+            schedule(exports.thread, exports::writeTextfile, config.textfileInterval());
         }
         if (exports.pushgateway != null) {
-            schedule(thread, exports::push, config.pushgatewayInterval());
+            schedule(exports.thread, exports::push, config.pushgatewayInterval());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(exports::exportAtExit, "flowmeter-exports-at-exit"));
-        return exports.target;
+        exports.atExit = new Thread(exports::exportAtExit, "flowmeter-exports-at-exit");
+        Runtime.getRuntime().addShutdownHook(exports.atExit);
+        return exports;
+    }
+
+    /** Where the metrics go. */
+    String target() {
+        return target;
+    }
+
+    /** For an agent that is detached: exports once more, then stops, and leaves no shutdown hook behind. */
+    void stop() {
+        thread.shutdownNow();
+        try {
+            Runtime.getRuntime().removeShutdownHook(atExit);
+        } catch (IllegalStateException exiting) {
+            return; // the JVM is exiting: the hook exports
+        }
+        exportAtExit();
     }
 
     private static void schedule(ScheduledExecutorService thread, Export export, Duration interval) {

@@ -6,6 +6,7 @@ import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
 import dev.flowmeter.agent.instrumentation.BuiltIn;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.probe.Installation;
 import dev.flowmeter.agent.probe.Installer;
 import dev.flowmeter.agent.probe.Instrumentation;
 import dev.flowmeter.agent.probe.InstrumentationState;
@@ -39,6 +40,7 @@ final class Startup {
         RuleParser parser = new RuleParser();
         AgentConfig config;
         FutureTask<List<Instrumentation>> bundled;
+        Set<String> names;
         try {
             List<String> builtIn = BuiltIn.names();
             // The bundled rules files need nothing from the configuration: they are read on a thread
@@ -49,7 +51,7 @@ final class Startup {
                 Installer.prepareReading();
                 return read;
             });
-            Set<String> names = new LinkedHashSet<>(builtIn);
+            names = new LinkedHashSet<>(builtIn);
             names.add(Instrumentation.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
         } catch (ConfigException invalid) {
@@ -78,11 +80,15 @@ final class Startup {
         List<InstrumentationState> disabled = new ArrayList<>();
         // The user's rules first, whose probes are made at once, while the bundled rules are still read.
         Instrumentation userRules = parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules());
-        boolean userRulesEnabled = add(userRules, config, installer, disabled);
+        boolean userRulesEnabled = enabled(userRules, config, disabled);
+        if (userRulesEnabled) {
+            installer.addUserRules(userRules, config.rules());
+        }
         List<String> enabledNames = new ArrayList<>();
         try {
             for (Instrumentation instrumentation : await(bundled)) {
-                if (add(instrumentation, config, installer, disabled)) {
+                if (enabled(instrumentation, config, disabled)) {
+                    installer.add(instrumentation);
                     enabledNames.add(instrumentation.name());
                 }
             }
@@ -100,13 +106,16 @@ final class Startup {
         }
 
         List<String> outputs = new ArrayList<>();
+        PeriodicExports exports = null;
+        MetricsServer serving = null;
         try {
             if (server != null) {
-                outputs.add("serving metrics at " + await(server).url());
+                serving = await(server);
+                outputs.add("serving metrics at " + serving.url());
             }
-            String exported = PeriodicExports.start(config, metrics.registry());
-            if (exported != null) {
-                outputs.add("writing metrics to " + exported);
+            exports = PeriodicExports.start(config, metrics.registry());
+            if (exports != null) {
+                outputs.add("writing metrics to " + exports.target());
             }
             await(warmUp);
         } catch (BindException taken) {
@@ -122,29 +131,28 @@ final class Startup {
             stop(server);
             throw new IllegalStateException(unexpected);
         }
-        String serving = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
+        String servingAt = outputs.isEmpty() ? "exposing metrics nowhere (port=off, and no textfile or pushgateway)"
                 : String.join(", ", outputs);
 
-        introspection.add(installer.install(jvm));
+        Installation installation = installer.install(jvm);
         introspection.add(disabled);
+        LiveOperations live = new LiveOperations(arguments, names, parser, config, metrics, installation,
+                serving, exports);
+        introspection.installed(installation, live);
+        live.watch();
         Extensions.load(config.extensions(), metrics, introspection);
-        System.setProperty(Cli.URL_PROPERTY, serving);
-        Report.started(version, serving
+        System.setProperty(Cli.URL_PROPERTY, servingAt);
+        Report.started(version, servingAt
                 + "; instrumentations: " + (enabledNames.isEmpty() ? "none" : String.join(", ", enabledNames)));
     }
 
-    /** Adds an instrumentation to the installer unless it is disabled or empty; whether it did. */
-    private static boolean add(Instrumentation instrumentation, AgentConfig config, Installer installer,
-            List<InstrumentationState> disabled) {
+    /** Whether an instrumentation is to be installed: not if it is disabled (then it joins {@code disabled}) or empty. */
+    private static boolean enabled(Instrumentation instrumentation, AgentConfig config, List<InstrumentationState> disabled) {
         if (config.isDisabled(instrumentation.name())) {
             disabled.add(InstrumentationState.disabled(instrumentation));
             return false;
         }
-        if (instrumentation.rules().isEmpty() && instrumentation.problems().isEmpty()) {
-            return false;
-        }
-        installer.add(instrumentation);
-        return true;
+        return !instrumentation.rules().isEmpty() || !instrumentation.problems().isEmpty();
     }
 
     private static <T> FutureTask<T> inBackground(String name, Callable<T> work) {
@@ -184,7 +192,7 @@ final class Startup {
         Report.line(reason + INACTIVE);
     }
 
-    private static Map<String, String> systemProperties() {
+    static Map<String, String> systemProperties() {
         Map<String, String> properties = new HashMap<>();
         Properties system = System.getProperties();
         for (String name : system.stringPropertyNames()) {

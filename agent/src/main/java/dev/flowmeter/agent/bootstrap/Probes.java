@@ -36,7 +36,15 @@ public final class Probes {
         }
     }
 
-    /** What an id records before its probe is set: nothing. */
+    /**
+     * Takes an id's probe out: calls with it record nothing from now on, so that the probe and what it
+     * records can go. A method still running code woven with the id ends its call as a no-op.
+     */
+    public static void unset(int id) {
+        set(id, Unset.INSTANCE);
+    }
+
+    /** What an id records before its probe is set, and after it is unset: nothing. */
     static final class Unset extends Probe {
         static final Unset INSTANCE = new Unset();
 

@@ -93,6 +93,12 @@ public final class AgentConfig {
         return values.get(Setting.WEAVE_CACHE);
     }
 
+    /** How often the config file is looked at for rules to apply, or null where it is not watched. */
+    public Duration reloadInterval() {
+        return Boolean.parseBoolean(values.get(Setting.RELOAD))
+                ? ConfigParser.positiveDuration(values.get(Setting.RELOAD_INTERVAL)) : null;
+    }
+
     public boolean jvm() {
         return jvm;
     }

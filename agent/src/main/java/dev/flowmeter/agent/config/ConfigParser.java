@@ -75,6 +75,8 @@ public final class ConfigParser {
         if (!values.get(Setting.SCRAPE_CACHE).equals(AgentConfig.OFF) && positiveDuration(values.get(Setting.SCRAPE_CACHE)) == null) {
             throw invalid(Setting.SCRAPE_CACHE, values.get(Setting.SCRAPE_CACHE), "off, or a positive duration such as 15s or 1m");
         }
+        bool(Setting.RELOAD, values.get(Setting.RELOAD));
+        duration(Setting.RELOAD_INTERVAL, values.get(Setting.RELOAD_INTERVAL));
         if (!given.getOrDefault(Setting.AUTH_PASSWORD, "").isEmpty()
                 && environment.get(Setting.AUTH_PASSWORD.environmentVariable()) == null) {
             warnings.add("auth_password is given on the command line, where ps shows it to every user of the machine;"

@@ -49,7 +49,10 @@ public enum Setting {
     HISTOGRAMS("histograms", "classic", false,
             "how histograms (`timers=histogram` and histogram rules) keep their buckets: `classic` (the bucket bounds"
                     + " of `buckets` and `buckets_per_metric`), `native` (Prometheus' native histograms, served in protobuf"
-                    + " to a Prometheus with native histograms enabled), or `both` (native in protobuf, classic in every format)");
+                    + " to a Prometheus with native histograms enabled), or `both` (native in protobuf, classic in every format)"),
+    RELOAD("reload", "false", false,
+            "`true` watches the `config` file and applies its rules when it changes, without a restart (see Live operations)"),
+    RELOAD_INTERVAL("reload_interval", "5s", false, "how often `reload` looks at the `config` file");
 
     private final String key;
     private final String defaultValue;

@@ -82,6 +82,8 @@ public final class Catalog {
                     + " max_workflow_age, or an end whose start was not seen.", "reason");
     public static final MetricFamily UNAUTHORIZED = new MetricFamily("flowmeter_http_unauthorized_total", COUNTER,
             "Requests to the metrics server refused for missing or wrong credentials.");
+    public static final MetricFamily CONFIG_RELOADS = new MetricFamily("flowmeter_config_reloads_total", COUNTER,
+            "Reloads of the config file: applied, or rejected for an error and leaving the rules in force.", "result");
     public static final MetricFamily INSTRUMENTED_METHODS = new MetricFamily("flowmeter_instrumented_methods", GAUGE,
             "Methods the agent has instrumented so far.", "instrumentation");
 
@@ -96,7 +98,7 @@ public final class Catalog {
             API_REQUEST_TIME,
             WORKFLOW_DURATION, WORKFLOW_ACTIVE, ENGINE_STATUS,
             FLOWMETER_INFO, ADVICE_ERRORS, SERIES_DROPPED, UNPAIRED_WORKFLOWS, INSTRUMENTED_METHODS,
-            UNAUTHORIZED));
+            UNAUTHORIZED, CONFIG_RELOADS));
 
     /** The names of the built-in families with buckets, timers and histograms, which buckets_per_metric may name. */
     public static final List<String> HISTOGRAMS = ALL.stream()

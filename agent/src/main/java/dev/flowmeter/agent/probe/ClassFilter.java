@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The agent's one class file transformer. Every class the JVM loads passes through it; it weaves
@@ -21,7 +22,7 @@ final class ClassFilter implements ClassFileTransformer {
     private static final String AGENT_PACKAGE = "dev/flowmeter/agent/";
 
     private final Instrumentation jvm;
-    private final RuleIndex index;
+    private volatile RuleIndex index;
     /** Null where woven classes are not kept. */
     private final WeaveCache cache;
     /**
@@ -45,13 +46,12 @@ final class ClassFilter implements ClassFileTransformer {
         }
         busy.set(Boolean.TRUE);
         try {
-            List<RuleIndex.Entry> rules = redefined != null ? index.applicable(redefined)
-                    : index.applicable(name, loader, classFile);
-            if (rules == null) {
-                return null;
-            }
-            byte[] woven = cache != null ? cache.weave(loader, name, classFile, rules)
-                    : Weaver.weave(loader, name, classFile, rules, new ArrayList<>());
+            RuleIndex index;
+            byte[] woven;
+            do { // with the rules in force at the end: a reload may swap them while the class is woven
+                index = this.index;
+                woven = weave(index, loader, name, redefined, classFile);
+            } while (index != this.index);
             if (woven != null) {
                 readProbes(module);
             }
@@ -63,6 +63,16 @@ final class ClassFilter implements ClassFileTransformer {
         } finally {
             busy.remove();
         }
+    }
+
+    /** The class woven with the rules of {@code index} that apply to it; null where none does. */
+    private byte[] weave(RuleIndex index, ClassLoader loader, String name, Class<?> redefined, byte[] classFile) {
+        List<RuleIndex.Entry> rules = redefined != null ? index.applicable(redefined) : index.applicable(name, loader, classFile);
+        if (rules == null) {
+            return null;
+        }
+        return cache != null ? cache.weave(loader, name, classFile, rules)
+                : Weaver.weave(loader, name, classFile, rules, new ArrayList<>());
     }
 
     /**
@@ -87,17 +97,38 @@ final class ClassFilter implements ClassFileTransformer {
         }
     }
 
+    /** The rules that apply to the classes loading now. */
+    RuleIndex index() {
+        return index;
+    }
+
+    /** Applies other rules to the classes that load from now on. */
+    void use(RuleIndex rules) {
+        index = rules;
+    }
+
     /**
      * Instruments the classes that were loaded before the agent: those of the JDK, or all of them on
-     * attach. A loaded class's supertypes are loaded too, so only the subtypes of the rules' types
-     * among the loaded classes can need it, and when the agent starts with the JVM there are nearly
-     * never any: the rest are not looked at.
+     * attach.
      */
     void retransformLoaded() {
+        RuleIndex rules = index;
+        retransform(List.of(rules), type -> rules.applicable(type) != null);
+    }
+
+    /**
+     * Retransforms the loaded classes that {@code changes} says change, among those that the rules of
+     * {@code indexes} can apply to; returns how many. A loaded class's supertypes are loaded too, so
+     * only the subtypes of the rules' types among the loaded classes can need it, and when the agent
+     * starts with the JVM there are nearly never any: the rest are not looked at.
+     */
+    int retransform(List<RuleIndex> indexes, Predicate<Class<?>> changes) {
         Class<?>[] loaded = jvm.getAllLoadedClasses();
         Set<String> ruleTypes = new HashSet<>();
-        for (RuleIndex.Entry rule : index.entries()) {
-            ruleTypes.add(rule.state.rule().typeName());
+        for (RuleIndex rules : indexes) {
+            for (RuleIndex.Entry rule : rules.entries()) {
+                ruleTypes.add(rule.state.rule().typeName());
+            }
         }
         List<Class<?>> loadedRuleTypes = new ArrayList<>();
         for (Class<?> type : loaded) {
@@ -106,19 +137,21 @@ final class ClassFilter implements ClassFileTransformer {
             }
         }
         if (loadedRuleTypes.isEmpty()) {
-            return;
+            return 0;
         }
+        int retransformed = 0;
         for (Class<?> type : loaded) {
             try {
                 if (isSubtypeOfAny(type, loadedRuleTypes) && jvm.isModifiableClass(type)
-                        && !type.getName().startsWith("dev.flowmeter.agent.") && index.applicable(type) != null) {
+                        && !type.getName().startsWith("dev.flowmeter.agent.") && changes.test(type)) {
                     jvm.retransformClasses(type);
+                    retransformed++;
                 }
             } catch (Throwable refused) {
-                Report.limited("weave", "could not instrument " + type.getName()
-                        + ", which runs uninstrumented: " + refused);
+                Report.limited("weave", "could not retransform " + type.getName() + ": " + refused);
             }
         }
+        return retransformed;
     }
 
     private static boolean isSubtypeOfAny(Class<?> type, List<Class<?>> supertypes) {

@@ -1,10 +1,12 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Prepares the rules, then installs the transformer that applies them: two steps, so that the agent
@@ -16,7 +18,10 @@ public final class Installer {
     private final Metrics metrics;
     private final String weaveCache;
     private final List<InstrumentationState> states = new ArrayList<>();
-    private final RuleIndex index = new RuleIndex();
+    private final List<RuleIndex.Entry> builtIn = new ArrayList<>();
+    private InstrumentationState userRules;
+    private final List<RuleIndex.Entry> userEntries = new ArrayList<>();
+    private List<Map<String, Object>> userSources;
     /** What to tell the user once the instrumentations are installed. */
     private final List<String> messages = new ArrayList<>();
 
@@ -26,7 +31,7 @@ public final class Installer {
         this.weaveCache = weaveCache;
     }
 
-    /** Prepares the rules of an enabled instrumentation; changes no class yet. */
+    /** Prepares the rules of an enabled built-in instrumentation; changes no class yet. */
     public void add(dev.flowmeter.agent.probe.Instrumentation instrumentation) {
         InstrumentationState state = new InstrumentationState(instrumentation, InstrumentationState.Status.ENABLED, null);
         states.add(state);
@@ -37,13 +42,32 @@ public final class Installer {
                     + "; it was tested with " + instrumentation.testedWith());
         }) : null;
         for (RuleState rule : state.rules()) {
-            LibraryCheck check = whole != null ? whole : new LibraryCheck(List.of(rule.rule()), missing -> {
-                rule.skip(missing);
-                Report.line("rule " + rule.rule().name() + " skipped: " + missing
-                        + "; the other rules apply.");
-            });
-            prepare(rule, check, !instrumentation.whole());
+            builtIn.add(entry(rule, whole != null ? whole : ownCheck(rule), !instrumentation.whole()));
         }
+    }
+
+    /**
+     * A rule of the user's for a reload, with its probe made already: one that cannot be made stops
+     * the reload before anything changes.
+     */
+    RuleIndex.Entry reloaded(RuleState rule, Probe probe) {
+        RuleIndex.Entry entry = new RuleIndex.Entry(rule, ownCheck(rule), () -> probe);
+        entry.probeId();
+        return entry;
+    }
+
+    /**
+     * Prepares the user's rules, which a reload may replace; {@code sources} is the YAML each was
+     * compiled from, in order, by which a reload knows the rules it leaves unchanged.
+     */
+    public void addUserRules(dev.flowmeter.agent.probe.Instrumentation instrumentation, List<Map<String, Object>> sources) {
+        int before = builtIn.size();
+        add(instrumentation);
+        userRules = states.get(states.size() - 1);
+        userEntries.addAll(builtIn.subList(before, builtIn.size()));
+        builtIn.subList(before, builtIn.size()).clear();
+        // a rule left out for a problem shifts the others: then no rule is known by its YAML
+        userSources = instrumentation.problems().isEmpty() ? sources : null;
     }
 
     /**
@@ -55,29 +79,50 @@ public final class Installer {
         ClassFiles.loadReaders();
     }
 
+    /** A rule of the user's checks its own library: the others apply where it is missing. */
+    private static LibraryCheck ownCheck(RuleState rule) {
+        return new LibraryCheck(List.of(rule.rule()), missing -> {
+            rule.skip(missing);
+            Report.line("rule " + rule.rule().name() + " skipped: " + missing + "; the other rules apply.");
+        });
+    }
+
     /**
-     * A rule's probe is made when the rule is first woven: a built-in instrumentation's library is
-     * mostly absent. The user's rules' probes are made now, so that a mistake in them shows at start.
+     * A rule ready to apply, whose probe is made when the rule is first woven: a built-in
+     * instrumentation's library is mostly absent. The user's rules' probes are made {@code now}, so
+     * that a mistake in them shows at start.
      */
-    private void prepare(RuleState state, LibraryCheck check, boolean now) {
-        RuleIndex.Entry entry = new RuleIndex.Entry(state, check, () -> state.rule().probe(new ProbeContext(metrics, state)));
+    private RuleIndex.Entry entry(RuleState state, LibraryCheck check, boolean now) {
+        RuleIndex.Entry entry = new RuleIndex.Entry(state, check, () -> probe(state));
         if (now) {
             entry.probeId();
         }
-        index.add(entry);
+        return entry;
+    }
+
+    /**
+     * A rule's probe, which registers the rule's metric families where they are new.
+     *
+     * @throws RuntimeException where it cannot be made: a metric's name taken by another family, say
+     */
+    Probe probe(RuleState state) {
+        return state.rule().probe(new ProbeContext(metrics, state));
     }
 
     /**
      * Installs the transformer, which instruments classes as they load and those already loaded, and
-     * returns the state of each instrumentation, which fills in as classes load.
+     * returns what it installed, whose instrumentations' states fill in as classes load.
      */
-    public List<InstrumentationState> install(Instrumentation jvm) {
+    public Installation install(Instrumentation jvm) {
         ClassFiles.loadReaders();
+        RuleIndex index = new RuleIndex();
+        userEntries.forEach(index::add); // in the order of their ids: the user's rules were prepared first
+        builtIn.forEach(index::add);
         ClassFilter filter = new ClassFilter(jvm, index, WeaveCache.open(weaveCache, messages));
         messages.forEach(Report::line);
         filter.prepare();
         jvm.addTransformer(filter, true);
         filter.retransformLoaded();
-        return states;
+        return new Installation(jvm, this, filter, states, builtIn, userRules, userEntries, userSources);
     }
 }

@@ -21,6 +21,13 @@ public final class InstrumentationState {
         instrumentation.rules().forEach(rule -> rules.add(new RuleState(rule)));
     }
 
+    /** Enabled user's rules after a reload, with the states of the rules it kept. */
+    InstrumentationState(Instrumentation instrumentation, List<RuleState> rules) {
+        this.instrumentation = instrumentation;
+        this.status = Status.ENABLED;
+        this.rules.addAll(rules);
+    }
+
     public static InstrumentationState disabled(Instrumentation instrumentation) {
         return new InstrumentationState(instrumentation, Status.DISABLED, "disable=" + instrumentation.name());
     }

@@ -56,6 +56,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void theConfigFileIsWatchedOnlyWithReloadTrue() throws ConfigException {
+        assertEquals(null, parse("reload_interval=1s").reloadInterval());
+        assertEquals(java.time.Duration.ofSeconds(5), parse("reload=true").reloadInterval());
+        assertEquals(java.time.Duration.ofMinutes(1), parse("reload=true,reload_interval=1m").reloadInterval());
+        assertEquals("invalid value 'yes' for 'reload'; accepted: true or false", error("reload=yes"));
+        assertTrue(error("reload=true,reload_interval=0s").contains("'reload_interval'"));
+    }
+
+    @Test
     void aTokenWithoutEqualsContinuesTheListOfThePreviousKey() throws ConfigException {
         AgentConfig config = parse("disable=conductor,okhttp,port=9465");
         assertEquals(Set.of("conductor", "okhttp"), config.disabled());
