@@ -58,6 +58,13 @@ public class CallBenchmark {
         }
     }
 
+    /** A call of a rule with a built-in role, run under {@code naming=prometheus} and {@code naming=conductor}. */
+    @Benchmark
+    public int update() {
+        int call = calls++;
+        return work.update(KINDS[call & 3], call);
+    }
+
     @Benchmark
     public int handPlain() {
         return hand.plain(calls++);

@@ -182,13 +182,45 @@ public final class Suite {
                         flowmeter.get(method), "");
             }
         }
+        namings(none);
+    }
+
+    /**
+     * A call of a rule with a built-in role under each naming: the same probe and data points, with
+     * other label names, so the same cost.
+     */
+    private void namings(Map<String, Score> none) throws RunnerException {
+        String include = CallBenchmark.class.getName() + "\\.update$";
+        Map<String, Score> prometheus = jmh("naming-prometheus", include, flowmeter(CLASSIC, "prometheus"), true, CLASSIC);
+        Map<String, Score> conductor = jmh("naming-conductor", include, flowmeter(CLASSIC, "conductor"), true, CLASSIC);
+        Report.Section section = report.section("1b. Instrumented call, by naming",
+                "`Work#update` under a rule with the built-in role `task_update` (timer and error counter by"
+                        + " `task_type`), measured as in 1, with `naming=prometheus` (the default) and"
+                        + " `naming=conductor` (the labels `taskType`, `status`, `exception`).",
+                "| method | no agent | naming=prometheus: added, B/op | naming=conductor: added, B/op | conductor / prometheus | target: ≤ 1.2 ×, 0 B/op |",
+                "|---|---|---|---|---|---|");
+        Score base = none.get("update");
+        Score byDefault = prometheus.get("update");
+        Score renamed = conductor.get("update");
+        double ratio = (renamed.score - base.score) / (byDefault.score - base.score);
+        boolean met = ratio <= 1.2 && renamed.bytes < 0.5;
+        section.row("update", ns(base), added(byDefault, base) + ", " + bytes(byDefault),
+                added(renamed, base) + ", " + bytes(renamed), String.format(Locale.ROOT, "%.2f", ratio), verdict(met));
+        report.target("Instrumented call of a role: naming=conductor's added ns/op ≤ 1.2 × the default naming's, 0 B/op",
+                String.format(Locale.ROOT, "%.1f ns vs %.1f ns (%.2f ×), %s", renamed.score - base.score,
+                        byDefault.score - base.score, ratio, bytes(renamed)), met);
     }
 
     private static final String CLASSIC = "classic";
     private static final List<String> METHODS = List.of("plain", "labelled", "fails");
 
     private List<String> flowmeter(String histograms) {
-        return List.of("-javaagent:" + agentJar + "=port=off,histograms=" + histograms + ",config=" + callRules);
+        return flowmeter(histograms, "prometheus");
+    }
+
+    private List<String> flowmeter(String histograms, String naming) {
+        return List.of("-javaagent:" + agentJar + "=port=off,histograms=" + histograms + ",naming=" + naming
+                + ",config=" + callRules);
     }
 
     /** The hand-written benchmark of a method: {@code handPlain} for {@code plain}. */

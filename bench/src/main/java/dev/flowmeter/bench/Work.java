@@ -26,6 +26,11 @@ public class Work {
         return value;
     }
 
+    /** A task update by task type: a rule with a built-in role, whose labels {@code naming} renames. */
+    public int update(String taskType, int value) {
+        return value + taskType.length();
+    }
+
     /** Counted per key by the scrape target, one series per distinct key. */
     public void scraped(String key) {
         if (key == null) {
