@@ -6,10 +6,12 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +33,14 @@ final class ClassFilter implements ClassFileTransformer {
      * itself while it loads (a ClassCircularityError that the JDK keeps for good).
      */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+    /**
+     * The class files as they came to this filter, of the classes it wove, by class loader (weakly)
+     * and name: what {@link #restore} gives them back. Kept here rather than left to the JVM, since
+     * Temurin 25, retransforming with no transformer, gave back the woven class, not its original.
+     */
+    private final Map<ClassLoader, Map<String, byte[]>> originals = new WeakHashMap<>();
+    /** Set by {@link #restore}: from then on the filter only gives the classes it wove their originals back. */
+    private volatile boolean restoring;
 
     ClassFilter(Instrumentation jvm, RuleIndex index, WeaveCache cache) {
         this.jvm = jvm;
@@ -44,6 +54,9 @@ final class ClassFilter implements ClassFileTransformer {
         if (name == null || name.startsWith(AGENT_PACKAGE) || busy.get() != null) {
             return null;
         }
+        if (restoring) {
+            return original(loader, name);
+        }
         busy.set(Boolean.TRUE);
         try {
             RuleIndex index;
@@ -54,6 +67,9 @@ final class ClassFilter implements ClassFileTransformer {
             } while (index != this.index);
             if (woven != null) {
                 readProbes(module);
+                synchronized (originals) {
+                    originals.computeIfAbsent(loader, any -> new HashMap<>()).putIfAbsent(name, classFile);
+                }
             }
             return woven;
         } catch (Throwable error) {
@@ -63,6 +79,34 @@ final class ClassFilter implements ClassFileTransformer {
         } finally {
             busy.remove();
         }
+    }
+
+    private byte[] original(ClassLoader loader, String name) {
+        synchronized (originals) {
+            Map<String, byte[]> byName = originals.get(loader);
+            return byName == null ? null : byName.get(name);
+        }
+    }
+
+    /**
+     * Gives every loaded class this filter wove its class file back, as it came to the filter, by
+     * retransformation; the filter weaves nothing more. Returns the number of classes restored.
+     */
+    int restore() {
+        restoring = true;
+        int restored = 0;
+        for (Class<?> type : jvm.getAllLoadedClasses()) {
+            if (original(type.getClassLoader(), type.getName().replace('.', '/')) == null) {
+                continue;
+            }
+            try {
+                jvm.retransformClasses(type);
+                restored++;
+            } catch (Throwable refused) {
+                Report.limited("weave", "could not restore " + type.getName() + ": " + refused);
+            }
+        }
+        return restored;
     }
 
     /** The class woven with the rules of {@code index} that apply to it; null where none does. */

@@ -148,8 +148,8 @@ public final class Installation {
     }
 
     /**
-     * Takes the agent out: removes its transformer and retransforms every class it changed, which the
-     * JVM then gives back its original class file; unsets every probe, so that a method still running
+     * Takes the agent out: retransforms every class it changed, giving it back the class file it had
+     * before, then removes its transformer; unsets every probe, so that a method still running
      * woven code ends its call recording nothing. Returns the number of classes restored.
      */
     public synchronized int remove() {
@@ -157,9 +157,9 @@ public final class Installation {
             return 0;
         }
         removed = true;
+        int restored = filter.restore();
         jvm.removeTransformer(filter);
         RuleIndex index = filter.index();
-        int restored = filter.retransform(List.of(index), type -> index.applicable(type) != null);
         for (RuleIndex.Entry entry : index.entries()) {
             Probes.unset(entry.reservedId());
         }
