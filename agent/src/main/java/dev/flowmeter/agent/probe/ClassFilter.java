@@ -35,8 +35,8 @@ final class ClassFilter implements ClassFileTransformer {
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     /**
      * The class files as they came to this filter, of the classes it wove, by class loader (weakly)
-     * and name: what {@link #restore} gives them back. Kept here rather than left to the JVM, since
-     * Temurin 25, retransforming with no transformer, gave back the woven class, not its original.
+     * and name: what {@link #restore} gives them back. Kept here rather than left to the JVM: on Temurin
+     * 25, a class retransformed after the transformer's removal still called the agent's probes.
      */
     private final Map<ClassLoader, Map<String, byte[]>> originals = new WeakHashMap<>();
     /** Set by {@link #restore}: from then on the filter only gives the classes it wove their originals back. */
