@@ -43,6 +43,8 @@ public final class Warmup {
                 Sample sample = new Sample(kind);
                 call(probes, sample, CompletableFuture.completedFuture(sample), null);
                 call(probes, sample, failed(), null);
+                pending(probes, sample).complete(sample);
+                pending(probes, sample).completeExceptionally(new IOException("warm-up"));
                 call(probes, sample, null, new ExecutionException(new IOException("warm-up")));
                 call(probes, sample, null, new IllegalStateException("warm-up"));
             }
@@ -66,6 +68,17 @@ public final class Warmup {
         for (int i = probes.length - 1; i >= 0; i--) {
             probes[i].exit(entered[i], sample, argument, returned, thrown);
         }
+    }
+
+    /**
+     * A call that returns a future still pending, completed by the caller afterwards: the probe's
+     * callback is then queued on the future ({@code CompletableFuture$UniWhenComplete}, a class a
+     * completed future never needs) and run by the completing thread.
+     */
+    private static CompletableFuture<Object> pending(Probe[] probes, Sample sample) {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        call(probes, sample, future, null);
+        return future;
     }
 
     private static CompletableFuture<Object> failed() {

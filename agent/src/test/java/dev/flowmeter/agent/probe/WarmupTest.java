@@ -39,6 +39,8 @@ class WarmupTest {
                     "warm_up_time_seconds_count{argument=\"/warm-up\",code=\"200\",kind=\"failing\",status=\"FAILURE\"}",
                     "warm_up_error_total{argument=\"/warm-up\",code=\"200\",exception=\"IOException\",kind=\"plain\"}",
                     "warm_up_async_error_total{exception=\"IOException\",kind=\"plain\"}",
+                    // a future completed, and one completed only after the call returned it
+                    "warm_up_async_time_seconds_count{kind=\"plain\",status=\"SUCCESS\"} 2",
                     "warm_up_counted_total{kind=\"plain\"}",
                     "warm_up_values_count{kind=\"plain\"}",
                     "task_update_time_seconds_count{status=\"SUCCESS\",task_type=\"plain\"}",
