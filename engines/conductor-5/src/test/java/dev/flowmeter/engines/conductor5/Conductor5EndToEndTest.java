@@ -1,5 +1,8 @@
 package dev.flowmeter.engines.conductor5;
 
+import static dev.flowmeter.testkit.ConductorChecks.apiCount;
+import static dev.flowmeter.testkit.ConductorChecks.names;
+import static dev.flowmeter.testkit.ConductorChecks.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,16 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.netflix.conductor.client.http.TaskClient;
 import dev.flowmeter.testapp.TestApp;
+import dev.flowmeter.testkit.ConductorChecks;
 import dev.flowmeter.testkit.InstrumentedJvm;
 import dev.flowmeter.testkit.Promtool;
 import dev.flowmeter.testkit.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +39,6 @@ abstract class Conductor5EndToEndTest {
     private static final int WORKFLOWS = 150;
     private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
     private static final Pattern VIRTUAL_EXECUTIONS = Pattern.compile("test-app: (\\d+) task executions on virtual threads");
-    private static final Pattern IDENTIFIER = Pattern.compile(
-            "(?i).*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\\d{6,}).*");
 
     /** Whether the workers execute on virtual threads, conductor-client 5's option for Java 21. */
     abstract boolean virtualThreads();
@@ -90,42 +89,19 @@ abstract class Conductor5EndToEndTest {
 
     @Test
     void executionsPerTaskTypeAndStatusEqualWhatTheWorkersCounted() {
-        JsonNode executions = stats.at("/tasks/executions");
-        long failures = 0;
-        long thrownInAll = 0;
-        for (String taskType : names(executions)) {
-            JsonNode counted = executions.get(taskType);
-            long thrown = sum(counted.get("exceptions"));
-            long failed = counted.get("failed_result").asLong() + thrown;
-            failures += failed;
-            thrownInAll += thrown;
-            scrape.assertCount(counted.get("success").asLong(), "task_execute_time_seconds_count",
-                    Map.of("task_type", taskType, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "FAILURE"));
-            scrape.assertCount(thrown, "task_execute_error_total", Map.of("task_type", taskType));
-            for (String exception : names(counted.get("exceptions"))) {
-                scrape.assertCount(counted.at("/exceptions/" + exception).asLong(), "task_execute_error_total",
-                        Map.of("task_type", taskType, "exception", exception));
-            }
+        long[] failuresAndThrown = ConductorChecks.assertExecutionsPerTaskTypeAndStatus(stats, scrape);
+        for (String taskType : names(stats.at("/tasks/executions"))) {
             // Every execution has ended: none is left in progress.
             scrape.assertCount(0, "task_active", Map.of("task_type", taskType));
         }
-        assertTrue(failures > thrownInAll && thrownInAll > 0,
-                "the load must contain failed results and thrown exceptions: " + executions);
+        assertTrue(failuresAndThrown[0] > failuresAndThrown[1] && failuresAndThrown[1] > 0,
+                "the load must contain failed results and thrown exceptions: " + stats.at("/tasks/executions"));
     }
 
     @Test
     void updatesPollsAndPausesPerTaskTypeEqualWhatTheAppCounted() {
         assertFalse(names(stats.at("/tasks/updates")).isEmpty(), "the load must update tasks: " + stats.get("tasks"));
-        for (String taskType : names(stats.at("/tasks/updates"))) {
-            scrape.assertCount(stats.at("/tasks/updates/" + taskType).asLong(), "task_update_time_seconds_count",
-                    Map.of("task_type", taskType));
-            scrape.assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_total", Map.of("task_type", taskType));
-            scrape.assertCount(stats.at("/tasks/polls/" + taskType).asLong(), "task_poll_time_seconds_count",
-                    Map.of("task_type", taskType));
-            scrape.assertCount(stats.at("/tasks/paused/" + taskType).asLong(), "task_paused_total", Map.of("task_type", taskType));
-        }
-        assertTrue(scrape.sum("task_paused_total", Map.of()) > 0, "the load must pause a worker");
+        ConductorChecks.assertUpdatesPollsAndPausesPerTaskType(stats, scrape);
     }
 
     /**
@@ -158,51 +134,25 @@ abstract class Conductor5EndToEndTest {
     void theUpdatesWentToTheEndpointAskedFor() {
         String used = updateV2() ? "/tasks/update-v2" : "/tasks";
         String unused = updateV2() ? "/tasks" : "/tasks/update-v2";
-        assertTrue(apiCount("POST", used, code -> true) > 0, "no update through " + used + ": " + stats.get("api"));
-        assertEquals(0, apiCount("POST", unused, code -> true), "updates through " + unused + ": " + stats.get("api"));
+        assertTrue(apiCount(stats, "POST", used, code -> true) > 0, "no update through " + used + ": " + stats.get("api"));
+        assertEquals(0, apiCount(stats, "POST", unused, code -> true), "updates through " + unused + ": " + stats.get("api"));
     }
 
     @Test
     void failedPollsAndUpdatesAreCountedAsErrorsByException() {
-        long failedPolls = apiCount("GET", "/tasks/poll/batch/{taskType}", code -> code >= 400);
-        long failedUpdates = apiCount("POST", "/tasks/update-v2", code -> code >= 400)
-                + apiCount("POST", "/tasks", code -> code >= 400);
-        assertTrue(failedPolls > 0 && failedUpdates > 0, "the server must fail some polls and updates: " + stats.get("api"));
-        scrape.assertCount(failedPolls, "task_poll_error_total", Map.of("exception", "ConductorClientException"));
-        scrape.assertCount(failedPolls, "task_poll_time_seconds_count", Map.of("status", "FAILURE"));
-        scrape.assertCount(failedUpdates, "task_update_error_total", Map.of("exception", "ConductorClientException"));
-        scrape.assertCount(failedUpdates, "task_update_time_seconds_count", Map.of("status", "FAILURE"));
+        ConductorChecks.assertFailedPollsAndUpdatesAreErrors(stats, scrape);
     }
 
     @Test
     void workflowStartsPerTypeEqualWhatTheAppCounted() {
-        JsonNode started = stats.at("/workflows/started");
-        assertEquals(WORKFLOWS, sum(started), stats.get("workflows").toString());
-        for (String workflowType : names(started)) {
-            scrape.assertCount(started.get(workflowType).asLong(), "workflow_start_time_seconds_count",
-                    Map.of("workflow_type", workflowType, "status", "SUCCESS"));
-        }
-        JsonNode rejected = stats.at("/workflows/rejected");
-        assertTrue(sum(rejected) > 0, "the load must include a rejected start: " + stats.get("workflows"));
-        for (String workflowType : names(rejected)) {
-            scrape.assertCount(rejected.get(workflowType).asLong(), "workflow_start_error_total",
-                    Map.of("workflow_type", workflowType, "exception", "ConductorClientException"));
-            scrape.assertCount(rejected.get(workflowType).asLong(), "workflow_start_time_seconds_count",
-                    Map.of("workflow_type", workflowType, "status", "FAILURE"));
-        }
+        assertEquals(WORKFLOWS, sum(stats.at("/workflows/started")), stats.get("workflows").toString());
+        ConductorChecks.assertWorkflowStartsPerType(stats, scrape);
     }
 
     @Test
     void apiRequestsPerMethodUriTemplateAndStatusEqualWhatTheServerReceived() {
-        long total = 0;
-        for (JsonNode call : stats.get("api")) {
-            total += call.get("count").asLong();
-            scrape.assertCount(call.get("count").asLong(), "api_request_time_seconds_count", Map.of(
-                    "method", call.get("method").asText(), "uri", call.get("uri").asText(),
-                    "status", call.get("status").asText()));
-        }
+        long total = ConductorChecks.assertApiRequestsPerMethodUriTemplateAndStatus(stats, scrape);
         assertTrue(total > WORKFLOWS, "the server must have been called: " + stats.get("api"));
-        scrape.assertCount(total, "api_request_time_seconds_count", Map.of());
     }
 
     /** The payload sizes conductor-client 5 measured (test-app enforces its thresholds), as test-app heard them. */
@@ -246,12 +196,10 @@ abstract class Conductor5EndToEndTest {
 
     @Test
     void everyMetricOfTheTableIsThere() {
-        for (String family : List.of("task_poll_total", "task_poll_time_seconds_bucket", "task_poll_error_total",
+        ConductorChecks.assertFamiliesPresent(scrape, List.of("task_poll_total", "task_poll_time_seconds_bucket", "task_poll_error_total",
                 "task_execute_time_seconds_sum", "task_execute_error_total", "task_active", "task_update_time_seconds_count",
                 "task_update_error_total", "task_paused_total", "workflow_start_time_seconds_bucket",
-                "workflow_start_error_total", "api_request_time_seconds_bucket", "flowmeter_info")) {
-            assertFalse(scrape.matching(sample -> sample.name().equals(family)).isEmpty(), family + " is missing");
-        }
+                "workflow_start_error_total", "api_request_time_seconds_bucket", "flowmeter_info"));
     }
 
     @Test
@@ -266,40 +214,6 @@ abstract class Conductor5EndToEndTest {
 
     @Test
     void noLabelValueIsAnIdentifier() {
-        List<String> identifiers = new ArrayList<>();
-        scrape.samples().forEach(sample -> sample.labels().forEach((name, value) -> {
-            // le is a bucket's bound, such as the 1048576 bytes of a size histogram's
-            if (!name.equals("le") && IDENTIFIER.matcher(value).matches()) {
-                identifiers.add(sample.name() + "{" + name + "=" + value + "}");
-            }
-        }));
-        assertTrue(identifiers.isEmpty(), identifiers.toString());
-    }
-
-    private long apiCount(String method, String uri, IntPredicate status) {
-        long count = 0;
-        for (JsonNode call : stats.get("api")) {
-            if (call.get("method").asText().equals(method) && call.get("uri").asText().equals(uri)
-                    && status.test(call.get("status").asInt())) {
-                count += call.get("count").asLong();
-            }
-        }
-        return count;
-    }
-
-    private static List<String> names(JsonNode object) {
-        List<String> names = new ArrayList<>();
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            names.add(it.next());
-        }
-        return names;
-    }
-
-    private static long sum(JsonNode object) {
-        long sum = 0;
-        for (JsonNode value : object) {
-            sum += value.asLong();
-        }
-        return sum;
+        ConductorChecks.assertNoLabelValueIsAnIdentifier(scrape);
     }
 }
