@@ -1,5 +1,8 @@
 package dev.flowmeter.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,10 +139,53 @@ public final class FixtureRun implements BeforeAllCallback, AfterAllCallback {
      * no advice error and printed nothing on stderr but its start-up line.
      */
     public void assertInstrumentedWithoutErrors(String instrumentation) {
+        assertInstrumentedWithoutErrors(instrumentation, scrape);
+    }
+
+    /** {@link #assertInstrumentedWithoutErrors(String)} of another scrape, such as one taken after the tests' load. */
+    public void assertInstrumentedWithoutErrors(String instrumentation, Scrape scrape) {
         if (scrape.sum("flowmeter_instrumented_methods", Map.of("instrumentation", instrumentation)) <= 0) {
             throw new AssertionError("no methods instrumented by " + instrumentation + ":\n" + scrape.text());
         }
         app.assertRecordedWithoutErrors(scrape);
+    }
+
+    /**
+     * Sends {@code command} and waits for the stdout line that starts with {@code done}, unless the JVM printed the
+     * line {@code done} already: a load that several ordered tests need, run by the first of them. The truth after it.
+     */
+    public Map<String, Long> sendOnce(String command, String done, Duration timeout) throws IOException, InterruptedException {
+        if (app.stdout().stream().noneMatch(line -> line.equals(done))) {
+            app.sendAndAwait(command, "^" + Pattern.quote(done), timeout);
+        }
+        return app.truth();
+    }
+
+    /**
+     * A new scrape shows {@code held} executions of {@code taskType} in flight and none of any other type, and
+     * {@code engine} running: the fixture holds that many jobs running.
+     */
+    public void assertHeldInFlightAndRunning(long held, String taskType, String engine) throws IOException, InterruptedException {
+        Scrape now = app.scrape();
+        assertEquals(held, now.sum("task_active", Map.of("task_type", taskType)));
+        assertEquals(held, now.sum("task_active", Map.of()));
+        now.assertEngineStatus(engine, "RUNNING");
+    }
+
+    /**
+     * After the stdout line that starts with {@code stopped} (the engine polls no more), the polls the fixture
+     * counted itself ({@code polls}) of its store, of class {@code store}, equal the polls in a scrape, with or
+     * without the store's label: each counted once, whatever overrides or wrappers the poll passed through.
+     */
+    public void assertPollsOnceAfter(String stopped, Duration timeout, String store) throws IOException, InterruptedException {
+        app.awaitStdout(Pattern.compile("^" + Pattern.quote(stopped)), timeout);
+        long polls = app.truth().get("polls");
+        Map<String, String> ofStore = Map.of("task_type", store);
+        Scrape now = app.scrapeUntil(s -> s.sum("task_poll_total", ofStore) >= polls, SCRAPE_TIMEOUT);
+        assertTrue(polls > 0);
+        now.assertCount(polls, "task_poll_total", ofStore);
+        now.assertCount(polls, "task_poll_time_seconds_count", Map.of("task_type", store, "status", "SUCCESS"));
+        now.assertCount(polls, "task_poll_total", Map.of());
     }
 
     /**

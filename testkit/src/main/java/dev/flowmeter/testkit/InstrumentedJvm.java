@@ -182,6 +182,13 @@ public final class InstrumentedJvm implements AutoCloseable {
         return stderr;
     }
 
+    /** The rest of the first stdout line that starts with {@code prefix}, which the JVM must have printed. */
+    public String stdoutAfter(String prefix) {
+        return stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + describe()))
+                .substring(prefix.length());
+    }
+
     /** Writes a line to the JVM's standard input. */
     public void send(String line) throws IOException {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));

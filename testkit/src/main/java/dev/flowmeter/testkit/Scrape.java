@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** A /metrics scrape in Prometheus text format 0.0.4, parsed into samples. */
 public final class Scrape {
@@ -101,6 +102,22 @@ public final class Scrape {
         assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", taskType, "status", "FAILURE"));
         assertCount(failed, "task_execute_error_total", Map.of("task_type", taskType));
         return failed;
+    }
+
+    /**
+     * {@link #assertExecutions} of each of {@code keys}, whose task type is {@code taskType} of the key, some of them
+     * failures; and {@code total} executions in all, none still in flight.
+     */
+    public void assertAllExecutions(Map<String, Long> truth, List<String> keys, UnaryOperator<String> taskType, long total) {
+        long failures = 0;
+        for (String key : keys) {
+            failures += assertExecutions(truth, key, taskType.apply(key));
+        }
+        if (failures <= 0) {
+            throw new AssertionError("the load must contain failures: " + truth);
+        }
+        assertCount(total, "task_execute_time_seconds_count", Map.of());
+        assertCount(0, "task_active", Map.of());
     }
 
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */

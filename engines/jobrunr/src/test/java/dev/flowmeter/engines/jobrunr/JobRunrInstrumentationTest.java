@@ -1,7 +1,6 @@
 package dev.flowmeter.engines.jobrunr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.jobrunr.fixture.JobRunrApp;
 import dev.flowmeter.engines.jobrunr.fixture.Work;
@@ -10,7 +9,6 @@ import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -44,25 +42,16 @@ class JobRunrInstrumentationTest {
     @Test
     @Order(1)
     void workersRunningJobsNowAreInFlightAndTheServerIsRunning() throws Exception {
-        Scrape scrape = run.app().scrape();
-        assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of("task_type", signature("hold"))));
-        assertEquals(JobRunrApp.HELD, scrape.sum("task_active", Map.of()));
-        scrape.assertEngineStatus(ENGINE, "RUNNING");
+        run.assertHeldInFlightAndRunning(JobRunrApp.HELD, signature("hold"), ENGINE);
     }
 
     @Test
     @Order(3)
     void executionsPerJobAndOutcomeEqualWhatTheJobsCounted() throws Exception {
         Map<String, Long> truth = runTheLoad();
-        Scrape scrape = run.app().scrape();
-        long failures = 0;
-        for (String method : List.of("invoice", "report")) {
-            // The job's own exception, though JobRunr's reflective call wraps it.
-            failures += scrape.assertExecutions(truth, method, signature(method));
-        }
-        assertTrue(failures > 0, "the load must contain failures: " + truth);
-        scrape.assertCount(JobRunrApp.HELD + JobRunrApp.LOAD, "task_execute_time_seconds_count", Map.of());
-        scrape.assertCount(0, "task_active", Map.of());
+        // The job's own exception, though JobRunr's reflective call wraps it.
+        run.app().scrape().assertAllExecutions(truth, List.of("invoice", "report"), this::signature,
+                JobRunrApp.HELD + JobRunrApp.LOAD);
     }
 
     @Test
@@ -106,38 +95,23 @@ class JobRunrInstrumentationTest {
     @Test
     @Order(7)
     void pollsEqualTheStoragesCountedOnceThroughItsWrapperAndOverride() throws Exception {
-        run.app().awaitStdout(Pattern.compile("^stop done"), TIMEOUT);
-        long polls = run.app().truth().get("polls");
-        Map<String, String> storage = Map.of("task_type", STORAGE);
-        Scrape scrape = run.app().scrapeUntil(s -> s.sum("task_poll_total", storage) >= polls, Duration.ofSeconds(10));
-        assertTrue(polls > 0);
-        scrape.assertCount(polls, "task_poll_total", storage);
-        scrape.assertCount(polls, "task_poll_time_seconds_count", Map.of("task_type", STORAGE, "status", "SUCCESS"));
-        scrape.assertCount(polls, "task_poll_total", Map.of());
+        run.assertPollsOnceAfter("stop done", TIMEOUT, STORAGE);
     }
 
     @Test
     @Order(8)
     void theAgentRecordedWithoutErrors() throws Exception {
-        Scrape scrape = run.app().scrape();
-        assertTrue(scrape.sum("flowmeter_instrumented_methods", Map.of("instrumentation", "jobrunr")) > 0, scrape.text());
-        run.app().assertRecordedWithoutErrors(scrape);
+        run.assertInstrumentedWithoutErrors("jobrunr", run.app().scrape());
     }
 
     /** Releases the held jobs and waits for the load, once; the fixture's counts after it. */
     private Map<String, Long> runTheLoad() throws Exception {
-        if (run.app().stdout().stream().noneMatch(line -> line.equals("load done"))) {
-            run.app().sendAndAwait("release", "^load done", TIMEOUT);
-        }
-        return run.app().truth();
+        return run.sendOnce("release", "load done", TIMEOUT);
     }
 
     /** The signature JobRunr gave the fixture's jobs of {@code method}. */
     private String signature(String method) {
-        String prefix = "signature " + method + " ";
-        return run.app().stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + run.app().describe()))
-                .substring(prefix.length());
+        return run.app().stdoutAfter("signature " + method + " ");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.flowmeter.engines.quartz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flowmeter.engines.quartz.fixture.CountingJobStore;
 import dev.flowmeter.engines.quartz.fixture.HoldJob;
@@ -13,7 +12,6 @@ import dev.flowmeter.testkit.Scrape;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,24 +36,14 @@ class QuartzInstrumentationTest {
     @Test
     @Order(1)
     void jobsRunningNowAreInFlightAndTheSchedulerIsRunning() throws Exception {
-        Scrape scrape = run.app().scrape();
-        assertEquals(QuartzApp.HELD, scrape.sum("task_active", Map.of("task_type", HoldJob.class.getName())));
-        assertEquals(QuartzApp.HELD, scrape.sum("task_active", Map.of()));
-        scrape.assertEngineStatus(ENGINE, "RUNNING");
+        run.assertHeldInFlightAndRunning(QuartzApp.HELD, HoldJob.class.getName(), ENGINE);
     }
 
     @Test
     @Order(2)
     void executionsPerJobClassAndOutcomeEqualWhatTheJobsCounted() throws Exception {
         Map<String, Long> truth = runTheLoad();
-        Scrape scrape = run.app().scrape();
-        long failures = 0;
-        for (String job : JOBS) {
-            failures += scrape.assertExecutions(truth, job, job);
-        }
-        assertTrue(failures > 0, "the load must contain failures: " + truth);
-        scrape.assertCount(QuartzApp.HELD + QuartzApp.LOAD, "task_execute_time_seconds_count", Map.of());
-        scrape.assertCount(0, "task_active", Map.of());
+        run.app().scrape().assertAllExecutions(truth, JOBS, job -> job, QuartzApp.HELD + QuartzApp.LOAD);
     }
 
     @Test
@@ -85,31 +73,18 @@ class QuartzInstrumentationTest {
     @Test
     @Order(5)
     void pollsEqualTheStoresAcquisitionsCountedOnceThroughItsOverride() throws Exception {
-        run.app().awaitStdout(Pattern.compile("^shutdown done"), TIMEOUT);
-        long polls = run.app().truth().get("polls");
-        Map<String, String> store = Map.of("task_type", CountingJobStore.class.getName());
-        Scrape scrape = run.app().scrapeUntil(s -> s.sum("task_poll_total", store) >= polls, Duration.ofSeconds(10));
-        assertTrue(polls > 0);
-        scrape.assertCount(polls, "task_poll_total", store);
-        scrape.assertCount(polls, "task_poll_time_seconds_count", Map.of("task_type", CountingJobStore.class.getName(),
-                "status", "SUCCESS"));
-        scrape.assertCount(polls, "task_poll_total", Map.of());
+        run.assertPollsOnceAfter("shutdown done", TIMEOUT, CountingJobStore.class.getName());
     }
 
     @Test
     @Order(6)
     void theAgentRecordedWithoutErrors() throws Exception {
-        Scrape scrape = run.app().scrape();
-        assertTrue(scrape.sum("flowmeter_instrumented_methods", Map.of("instrumentation", "quartz")) > 0, scrape.text());
-        run.app().assertRecordedWithoutErrors(scrape);
+        run.assertInstrumentedWithoutErrors("quartz", run.app().scrape());
     }
 
     /** Releases the held jobs and waits for the load, once; the fixture's counts after it. */
     private Map<String, Long> runTheLoad() throws Exception {
-        if (run.app().stdout().stream().noneMatch(line -> line.equals("load done"))) {
-            run.app().sendAndAwait("release", "^load done", TIMEOUT);
-        }
-        return run.app().truth();
+        return run.sendOnce("release", "load done", TIMEOUT);
     }
 
     @Test
