@@ -189,6 +189,54 @@ public final class FixtureRun implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
+     * In the ready scrape, the executions of each task type (a key of {@code exceptions}) are what the fixture
+     * counted as {@code execute TYPE SUCCESS} and {@code execute TYPE FAILURE}, of which there are some, each failure
+     * an error of the type's exception (its value), and none is still in flight.
+     */
+    public void assertExecutionsAsCounted(Map<String, String> exceptions) {
+        exceptions.forEach((taskType, exception) -> {
+            for (String status : List.of("SUCCESS", "FAILURE")) {
+                scrape.assertCount(truth("execute " + taskType + " " + status), "task_execute_time_seconds_count",
+                        Map.of("task_type", taskType, "status", status));
+            }
+            assertTrue(truth("execute " + taskType + " FAILURE") > 0, truth.toString());
+            scrape.assertCount(truth("execute " + taskType + " FAILURE"), "task_execute_error_total",
+                    Map.of("task_type", taskType, "exception", exception));
+            scrape.assertCount(0, "task_active", Map.of("task_type", taskType));
+        });
+    }
+
+    /** In the ready scrape, each workflow type's successful durations are the fixture's {@code completed TYPE}. */
+    public void assertCompletedDurations(List<String> workflowTypes) {
+        for (String workflowType : workflowTypes) {
+            scrape.assertCount(truth("completed " + workflowType), "workflow_duration_seconds_count",
+                    Map.of("workflow_type", workflowType, "status", "SUCCESS"));
+        }
+    }
+
+    /**
+     * In the ready scrape, no workflow of the types is in flight (though workflow_active is there), and every
+     * workflow's end found its start.
+     */
+    public void assertNoWorkflowInFlight(List<String> workflowTypes) {
+        for (String workflowType : workflowTypes) {
+            scrape.assertCount(0, "workflow_active", Map.of("workflow_type", workflowType));
+        }
+        assertTrue(scrape.samples().stream().anyMatch(sample -> sample.name().equals("workflow_active")), scrape.text());
+        scrape.assertCount(0, "flowmeter_workflows_unpaired_total", Map.of());
+    }
+
+    /**
+     * {@code engine}, stopped in the ready scrape, is running after the command {@code start} (done at the line
+     * {@code started}) and stopped after {@code stop} (done at {@code stopped}).
+     */
+    public void assertStartsAndStops(String engine, Duration timeout) throws IOException, InterruptedException {
+        scrape.assertEngineStatus(engine, "STOPPED");
+        assertEngineStatusAfter("start", "^started$", timeout, engine, "RUNNING");
+        assertEngineStatusAfter("stop", "^stopped$", timeout, engine, "STOPPED");
+    }
+
+    /**
      * Sends {@code command}, waits up to {@code timeout} for the stdout line {@code done} that says it
      * was done, and fails unless {@code engine}'s workflow_engine_status in a new scrape is {@code state}.
      */

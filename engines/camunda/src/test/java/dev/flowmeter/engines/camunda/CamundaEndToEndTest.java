@@ -27,18 +27,8 @@ class CamundaEndToEndTest {
 
     @Test
     void delegateExecutionsPerClassAndOutcomeEqualWhatTheDelegatesCounted() {
-        for (String delegate : List.of("ChargeDelegate", "ValidateDelegate")) {
-            for (String status : List.of("SUCCESS", "FAILURE")) {
-                run.scrape().assertCount(run.truth("execute " + delegate + " " + status), "task_execute_time_seconds_count",
-                        Map.of("task_type", delegate, "status", status));
-            }
-            run.scrape().assertCount(0, "task_active", Map.of("task_type", delegate));
-        }
-        assertTrue(run.truth("execute ChargeDelegate FAILURE") > 0 && run.truth("execute ValidateDelegate FAILURE") > 0, run.truth().toString());
-        run.scrape().assertCount(run.truth("execute ChargeDelegate FAILURE"), "task_execute_error_total",
-                Map.of("task_type", "ChargeDelegate", "exception", "IllegalStateException"));
-        run.scrape().assertCount(run.truth("execute ValidateDelegate FAILURE"), "task_execute_error_total",
-                Map.of("task_type", "ValidateDelegate", "exception", "IllegalArgumentException"));
+        run.assertExecutionsAsCounted(Map.of("ChargeDelegate", "IllegalStateException",
+                "ValidateDelegate", "IllegalArgumentException"));
     }
 
     @Test
@@ -80,10 +70,7 @@ class CamundaEndToEndTest {
         assertEquals(run.truth("deleted review"), run.truth("terminated review"), run.truth().toString());
         assertTrue(run.truth("incidents") > 0 && run.truth("terminated review") > 0, run.truth().toString());
         // ...and so do the agent's durations, by outcome.
-        for (String key : List.of("order", "quick", "review")) {
-            run.scrape().assertCount(run.truth("completed " + key), "workflow_duration_seconds_count",
-                    Map.of("workflow_type", key, "status", "SUCCESS"));
-        }
+        run.assertCompletedDurations(List.of("order", "quick", "review"));
         run.scrape().assertCount(run.truth("incidents"), "workflow_duration_seconds_count", Map.of("workflow_type", "order", "status", "FAILURE"));
         run.scrape().assertCount(run.truth("terminated review"), "workflow_duration_seconds_count",
                 Map.of("workflow_type", "review", "status", "FAILURE"));
@@ -94,18 +81,12 @@ class CamundaEndToEndTest {
     void nothingIsInFlightAndEveryEndFoundItsStart() {
         // Instances waiting on an incident are still in the engine, but ended as failures here.
         assertEquals(run.truth("incidents"), run.truth("running order"), run.truth().toString());
-        for (String key : List.of("order", "quick", "review")) {
-            run.scrape().assertCount(0, "workflow_active", Map.of("workflow_type", key));
-        }
-        assertTrue(run.scrape().samples().stream().anyMatch(sample -> sample.name().equals("workflow_active")), run.scrape().text());
-        run.scrape().assertCount(0, "flowmeter_workflows_unpaired_total", Map.of());
+        run.assertNoWorkflowInFlight(List.of("order", "quick", "review"));
     }
 
     @Test
     void startingAndStoppingTheJobExecutorFlipsItsStatus() throws Exception {
-        run.scrape().assertEngineStatus(ENGINE, "STOPPED");
-        run.assertEngineStatusAfter("start", "^started$", TIMEOUT, ENGINE, "RUNNING");
-        run.assertEngineStatusAfter("stop", "^stopped$", TIMEOUT, ENGINE, "STOPPED");
+        run.assertStartsAndStops(ENGINE, TIMEOUT);
     }
 
     @Test

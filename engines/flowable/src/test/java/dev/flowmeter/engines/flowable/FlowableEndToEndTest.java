@@ -27,20 +27,8 @@ class FlowableEndToEndTest {
 
     @Test
     void delegateExecutionsPerClassAndOutcomeEqualWhatTheDelegatesCounted() {
-        for (String delegate : List.of("ChargeDelegate", "PackDelegate", "ValidateDelegate")) {
-            for (String status : List.of("SUCCESS", "FAILURE")) {
-                run.scrape().assertCount(run.truth("execute " + delegate + " " + status), "task_execute_time_seconds_count",
-                        Map.of("task_type", delegate, "status", status));
-            }
-            assertTrue(run.truth("execute " + delegate + " FAILURE") > 0, run.truth().toString());
-            run.scrape().assertCount(0, "task_active", Map.of("task_type", delegate));
-        }
-        run.scrape().assertCount(run.truth("execute ChargeDelegate FAILURE"), "task_execute_error_total",
-                Map.of("task_type", "ChargeDelegate", "exception", "IllegalStateException"));
-        run.scrape().assertCount(run.truth("execute PackDelegate FAILURE"), "task_execute_error_total",
-                Map.of("task_type", "PackDelegate", "exception", "UnsupportedOperationException"));
-        run.scrape().assertCount(run.truth("execute ValidateDelegate FAILURE"), "task_execute_error_total",
-                Map.of("task_type", "ValidateDelegate", "exception", "IllegalArgumentException"));
+        run.assertExecutionsAsCounted(Map.of("ChargeDelegate", "IllegalStateException",
+                "PackDelegate", "UnsupportedOperationException", "ValidateDelegate", "IllegalArgumentException"));
     }
 
     @Test
@@ -77,10 +65,7 @@ class FlowableEndToEndTest {
         assertEquals(run.truth("start batch"), run.truth("completed batch"), run.truth().toString());
         assertTrue(run.truth("rolled back quick") > 0 && run.truth("deleted review") > 0 && run.truth("completed review") > 0, run.truth().toString());
         // ...and so do the agent's durations, by outcome.
-        for (String key : List.of("order", "quick", "review", "batch")) {
-            run.scrape().assertCount(run.truth("completed " + key), "workflow_duration_seconds_count",
-                    Map.of("workflow_type", key, "status", "SUCCESS"));
-        }
+        run.assertCompletedDurations(List.of("order", "quick", "review", "batch"));
         run.scrape().assertCount(run.truth("dead letter jobs"), "workflow_duration_seconds_count", Map.of("workflow_type", "order", "status", "FAILURE"));
         run.scrape().assertCount(run.truth("rolled back quick"), "workflow_duration_seconds_count", Map.of("workflow_type", "quick", "status", "FAILURE"));
         run.scrape().assertCount(run.truth("deleted review"), "workflow_duration_seconds_count", Map.of("workflow_type", "review", "status", "FAILURE"));
@@ -91,18 +76,12 @@ class FlowableEndToEndTest {
         // Orders waiting on a dead-letter job are still in the engine, but ended as failures here.
         assertEquals(run.truth("dead letter jobs"), run.truth("running order"), run.truth().toString());
         assertEquals(0, run.truth("running quick") + run.truth("running review") + run.truth("running batch"), run.truth().toString());
-        for (String key : List.of("order", "quick", "review", "batch")) {
-            run.scrape().assertCount(0, "workflow_active", Map.of("workflow_type", key));
-        }
-        assertTrue(run.scrape().samples().stream().anyMatch(sample -> sample.name().equals("workflow_active")), run.scrape().text());
-        run.scrape().assertCount(0, "flowmeter_workflows_unpaired_total", Map.of());
+        run.assertNoWorkflowInFlight(List.of("order", "quick", "review", "batch"));
     }
 
     @Test
     void startingAndStoppingTheAsyncExecutorFlipsItsStatus() throws Exception {
-        run.scrape().assertEngineStatus(ENGINE, "STOPPED");
-        run.assertEngineStatusAfter("start", "^started$", TIMEOUT, ENGINE, "RUNNING");
-        run.assertEngineStatusAfter("stop", "^stopped$", TIMEOUT, ENGINE, "STOPPED");
+        run.assertStartsAndStops(ENGINE, TIMEOUT);
     }
 
     @Test
