@@ -137,9 +137,6 @@ class VirtualThreadsJobRunrTest {
     }
 
     private String signature(String method) {
-        String prefix = "signature " + method + " ";
-        return app.stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + prefix + "line;\n" + app.describe()))
-                .substring(prefix.length());
+        return app.stdoutAfter("signature " + method + " ");
     }
 }

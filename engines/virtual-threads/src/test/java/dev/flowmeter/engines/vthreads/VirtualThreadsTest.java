@@ -90,19 +90,15 @@ class VirtualThreadsTest {
             jvm.assertRecordedWithoutErrors(scrape);
         }
         Map<String, Long> truth = jvm.truth();
-        String timing = line(jvm, "run ");
-        long before = Long.parseLong(line(jvm, "heap before ").substring("heap before ".length()));
-        long after = Long.parseLong(line(jvm, "heap after ").substring("heap after ".length()));
-        String[] watched = line(jvm, "watched ").split(" ");
+        String timing = jvm.stdoutAfter("run ");
+        long before = Long.parseLong(jvm.stdoutAfter("heap before "));
+        long after = Long.parseLong(jvm.stdoutAfter("heap after "));
+        // "watched N alive M"
+        String[] watched = jvm.stdoutAfter("watched ").split(" ");
         String stderr = String.join("\n", jvm.stderr());
         Fixtures.exit(jvm);
-        return new Run(truth, scrape, before, after, Integer.parseInt(watched[1]), Integer.parseInt(watched[3]),
-                timing.substring("run ".length()), Fixtures.pinnedEvents(recording), stderr);
-    }
-
-    private static String line(InstrumentedJvm jvm, String prefix) {
-        return jvm.stdout().stream().filter(line -> line.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line;\n" + jvm.describe()));
+        return new Run(truth, scrape, before, after, Integer.parseInt(watched[0]), Integer.parseInt(watched[2]),
+                timing, Fixtures.pinnedEvents(recording), stderr);
     }
 
     @Test
@@ -123,11 +119,8 @@ class VirtualThreadsTest {
                 long ok = agent.truth.getOrDefault("place ok " + region + " " + desk, 0L);
                 long failed = agent.truth.getOrDefault("place failed " + region + " " + desk, 0L);
                 Map<String, String> labels = Map.of("region", region, "desk", desk);
-                scrape.assertCount(ok, "vt_place_time_seconds_count", with(labels, "status", "SUCCESS"));
-                scrape.assertCount(failed, "vt_place_time_seconds_count", with(labels, "status", "FAILURE"));
-                scrape.assertCount(failed, "vt_place_error_total", with(labels, "exception", "IllegalStateException"));
+                calls += assertOutcomes(scrape, "vt_place", labels, ok, failed, "IllegalStateException");
                 scrape.assertCount(ok + failed, "vt_place_calls_total", labels);
-                calls += ok + failed;
                 failures += failed;
             }
         }
@@ -145,11 +138,7 @@ class VirtualThreadsTest {
             long ok = agent.truth.getOrDefault("step ok " + type, 0L);
             long failed = agent.truth.getOrDefault("step failed " + type, 0L);
             assertTrue(ok > 0 && failed > 0, agent.truth.toString());
-            scrape.assertCount(ok, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "SUCCESS"));
-            scrape.assertCount(failed, "task_execute_time_seconds_count", Map.of("task_type", type, "status", "FAILURE"));
-            scrape.assertCount(failed, "task_execute_error_total",
-                    Map.of("task_type", type, "exception", "IllegalArgumentException"));
-            executions += ok + failed;
+            executions += assertOutcomes(scrape, "task_execute", Map.of("task_type", type), ok, failed, "IllegalArgumentException");
         }
         assertEquals(TOTAL, executions);
         scrape.assertCount(TOTAL, "task_execute_time_seconds_count", Map.of());
@@ -174,10 +163,7 @@ class VirtualThreadsTest {
             long ok = agent.truth.getOrDefault("send ok " + channel, 0L);
             long failed = agent.truth.getOrDefault("send failed " + channel, 0L);
             assertTrue(ok > 0 && failed > 0, agent.truth.toString());
-            scrape.assertCount(ok, "vt_send_time_seconds_count", Map.of("channel", channel, "status", "SUCCESS"));
-            scrape.assertCount(failed, "vt_send_time_seconds_count", Map.of("channel", channel, "status", "FAILURE"));
-            scrape.assertCount(failed, "vt_send_error_total", Map.of("channel", channel, "exception", "IOException"));
-            sends += ok + failed;
+            sends += assertOutcomes(scrape, "vt_send", Map.of("channel", channel), ok, failed, "IOException");
         }
         assertEquals(TOTAL, sends);
     }
@@ -237,15 +223,27 @@ class VirtualThreadsTest {
         int alive;
         try (InstrumentedJvm jvm = InstrumentedJvm.java(options)) {
             jvm.awaitStdout(Pattern.compile("^done$"), Fixtures.TIMEOUT);
-            growth = Long.parseLong(line(jvm, "heap after ").substring("heap after ".length()))
-                    - Long.parseLong(line(jvm, "heap before ").substring("heap before ".length()));
-            alive = Integer.parseInt(line(jvm, "watched ").split(" ")[3]);
+            growth = Long.parseLong(jvm.stdoutAfter("heap after ")) - Long.parseLong(jvm.stdoutAfter("heap before "));
+            alive = Integer.parseInt(jvm.stdoutAfter("watched ").split(" ")[2]);
             Fixtures.exit(jvm);
         }
         System.out.printf("keeping its finished threads, the fixture's heap grew by %d bytes over the run, %d more"
                 + " than without; watched threads alive: %d%n", growth, growth - plain.growth(), alive);
         assertEquals(VirtualThreadsApp.THREADS / VirtualThreadsApp.WATCH_EVERY, alive);
         assertTrue(growth - plain.growth() > GROWTH_BOUND, growth + " bytes");
+    }
+
+    /**
+     * The calls of one kind with {@code labels}, as the fixture counted them ({@code ok} and {@code failed}): the
+     * SUCCESS and FAILURE counts of the timer {@code PREFIX_time_seconds}, and the errors {@code PREFIX_error_total}
+     * of {@code exception}. Returns the calls.
+     */
+    private static long assertOutcomes(Scrape scrape, String prefix, Map<String, String> labels, long ok, long failed,
+            String exception) {
+        scrape.assertCount(ok, prefix + "_time_seconds_count", with(labels, "status", "SUCCESS"));
+        scrape.assertCount(failed, prefix + "_time_seconds_count", with(labels, "status", "FAILURE"));
+        scrape.assertCount(failed, prefix + "_error_total", with(labels, "exception", exception));
+        return ok + failed;
     }
 
     private static Map<String, String> with(Map<String, String> labels, String name, String value) {
