@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * For fixture applications: the commands a test sends on standard input ({@link InstrumentedJvm#send}),
@@ -37,6 +38,25 @@ public final class Commands {
         String line = in.readLine();
         if (!command.equals(line)) {
             throw new IllegalStateException("expected '" + command + "', got '" + line + "'");
+        }
+    }
+
+    /**
+     * Prints what the application counted, {@code truth}, as {@code truth KEY VALUE} lines and then {@code ready}, the
+     * line the test waits for; then obeys {@code commands} from standard input until it closes.
+     */
+    public static void printTruthAndObey(Map<String, Long> truth, String ready, Command... commands) throws Exception {
+        truth.forEach((key, value) -> System.out.println("truth " + key + " " + value));
+        System.out.println(ready);
+        stdin().obey(commands);
+    }
+
+    /** Obeys {@code commands} once each, in this order: each must be the next line read. */
+    public void obeyInOrder(Command... commands) throws Exception {
+        for (Command command : commands) {
+            expect(command.line());
+            command.action().run();
+            System.out.println(command.reply());
         }
     }
 

@@ -36,9 +36,17 @@ public final class Truth {
         }
     }
 
-    /** Prints the counts whose keys start with {@code prefix}. */
-    public static void print(String prefix) {
-        new TreeMap<>(COUNTS).forEach((key, count) -> {
+    /** Prints the counts whose keys start with {@code prefix}, and then those of each further prefix. */
+    public static void print(String prefix, String... morePrefixes) {
+        Map<String, AtomicLong> sorted = new TreeMap<>(COUNTS);
+        print(sorted, prefix);
+        for (String more : morePrefixes) {
+            print(sorted, more);
+        }
+    }
+
+    private static void print(Map<String, AtomicLong> counts, String prefix) {
+        counts.forEach((key, count) -> {
             if (key.startsWith(prefix)) {
                 System.out.println("truth " + key + " " + count.get());
             }

@@ -180,10 +180,7 @@ public class SchedulerApp {
         Map<String, Long> truth = new TreeMap<>();
         COUNTS.forEach((key, count) -> truth.put(key, count.get()));
         truth.put("executions left", oneTimeExecutionsLeft(dataSource));
-        truth.forEach((key, value) -> System.out.println("truth " + key + " " + value));
-        System.out.println("load done");
-
-        Commands.stdin().obey(
+        Commands.printTruthAndObey(truth, "load done",
                 Commands.on("resume", scheduler::resume, "resumed"),
                 // The starter's scheduler bean stops with its application context.
                 Commands.on("stop", context::close, "stopped"));
