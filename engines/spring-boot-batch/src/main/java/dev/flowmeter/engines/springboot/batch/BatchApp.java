@@ -62,6 +62,7 @@ public class BatchApp {
     public static final int PARTITIONS = 3;
     static final int ITEMS = 20;
 
+    // The same reader as the spring-batch fixtures', on purpose: this fat jar holds its application alone (class doc).
     /** Reads ITEMS numbers from the start of each step execution; every ninth read throws before moving on, a bad record to skip. */
     static final class NumberReader implements ItemStreamReader<Integer> {
         private int reads;

@@ -7,7 +7,10 @@ import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.storage.InMemoryStorageProvider;
 import org.jobrunr.storage.navigation.AmountRequest;
 
-/** JobRunr's in-memory storage, counting the polls for work (each passes three matched methods, counted once). */
+/**
+ * JobRunr's in-memory storage, counting the polls for work (each passes three matched methods, counted once). A
+ * copy of engines/jobrunr's, deliberately: see {@link VirtualJobRunrApp}.
+ */
 public class CountingStorageProvider extends InMemoryStorageProvider {
 
     @Override

@@ -21,6 +21,9 @@ import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
  *
  * <p>This package deliberately repeats engines/jobrunr's fixture (its load, storage and filter): this
  * module runs apart, on a JDK of Java 21 or later, and depends on no other module's test classes.
+ * Sharing them would take engines/jobrunr's test-jar (a goal there, a dependency here) for the two
+ * classes that are the same, StateCounter and CountingStorageProvider, a dozen lines each: its Work
+ * holds jobs and its application pauses and resumes the server, which these do not.
  */
 public final class VirtualJobRunrApp {
 
