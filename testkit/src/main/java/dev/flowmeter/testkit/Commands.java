@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * For fixture applications: the commands a test sends on standard input ({@link InstrumentedJvm#send}),
@@ -49,6 +51,19 @@ public final class Commands {
         truth.forEach((key, value) -> System.out.println("truth " + key + " " + value));
         System.out.println(ready);
         stdin().obey(commands);
+    }
+
+    /**
+     * Waits for the {@code held} jobs to start (each counts {@code entered} down), prints {@code holding N}, the line the
+     * test waits for, and releases them (counts {@code release} down) when the next line read is {@code release}.
+     */
+    public void holdUntilReleased(CountDownLatch entered, int held, CountDownLatch release) throws Exception {
+        if (!entered.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the held jobs did not start");
+        }
+        System.out.println("holding " + held);
+        expect("release");
+        release.countDown();
     }
 
     /** Obeys {@code commands} once each, in this order: each must be the next line read. */

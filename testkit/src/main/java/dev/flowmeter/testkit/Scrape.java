@@ -120,6 +120,23 @@ public final class Scrape {
         assertCount(0, "task_active", Map.of());
     }
 
+    /**
+     * Each task type's successful updates (task_update_time_seconds_count's SUCCESS) are its count in {@code updates},
+     * and they, as the family's count, add up to {@code total}: one per execution.
+     */
+    public void assertSuccessfulUpdates(Map<String, Long> updates, long total) {
+        long all = 0;
+        for (Map.Entry<String, Long> update : updates.entrySet()) {
+            assertCount(update.getValue(), "task_update_time_seconds_count",
+                    Map.of("task_type", update.getKey(), "status", "SUCCESS"));
+            all += update.getValue();
+        }
+        if (all != total) {
+            throw new AssertionError("one update per execution: expected " + total + " but was " + all + ": " + updates);
+        }
+        assertCount(all, "task_update_time_seconds_count", Map.of());
+    }
+
     /** The sum of the samples of {@code name} whose labels include all of {@code labels}. */
     public double sum(String name, Map<String, String> labels) {
         return samples.stream()
