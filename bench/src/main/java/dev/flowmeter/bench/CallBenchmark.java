@@ -65,6 +65,7 @@ public class CallBenchmark {
         return work.update(KINDS[call & 3], call);
     }
 
+    // The hand ones mirror plain, labelled and fails on purpose: JMH times each method's own body, call for call.
     @Benchmark
     public int handPlain() {
         return hand.plain(calls++);
