@@ -104,7 +104,7 @@ class TestAppTest {
         assertThrows(IllegalArgumentException.class, () -> TestApp.start("--virtual-threads", "yes"));
     }
 
-    /** test-app is built with conductor-client 4, whose workers have no virtual threads (engines/conductor-5 runs 5). */
+    /** test-app is built with conductor-client 4, whose workers have no virtual threads (engines/conductor runs 5). */
     @Test
     void refusesVirtualThreadsWithConductorClient4() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

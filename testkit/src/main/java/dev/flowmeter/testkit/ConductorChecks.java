@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The end-to-end checks of test-app's Conductor load, shared by the modules that run it (e2e with conductor-client
- * 4, conductor-5 with conductor-client 5): each compares a scrape with the stats test-app serves at
+ * 4, engines/conductor with conductor-client 5): each compares a scrape with the stats test-app serves at
  * {@code /api/stats} (what its workers, load driver and API counted). The callers add what only their client does.
  */
 public final class ConductorChecks {
