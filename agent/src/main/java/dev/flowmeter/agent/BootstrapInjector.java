@@ -1,6 +1,5 @@
 package dev.flowmeter.agent;
 
-import dev.flowmeter.agent.bootstrap.OutOfLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;

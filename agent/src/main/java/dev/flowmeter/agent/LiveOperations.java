@@ -5,12 +5,15 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
+import dev.flowmeter.agent.export.Json;
+import dev.flowmeter.agent.export.MetricsServer;
+import dev.flowmeter.agent.export.PeriodicExports;
 import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
-import dev.flowmeter.agent.probe.Installation;
-import dev.flowmeter.agent.probe.Instrumentation;
-import dev.flowmeter.agent.probe.RuleParser;
 import dev.flowmeter.agent.report.Report;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.RuleSet;
+import dev.flowmeter.agent.transform.Installation;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -128,10 +131,11 @@ final class LiveOperations {
         AgentConfig read;
         try {
             read = new ConfigParser(instrumentationNames).parse(arguments, Startup.systemProperties(), System.getenv());
+            Metrics.checkBuckets(read);
         } catch (ConfigException invalid) {
             return rejected(hash, invalid.getMessage());
         }
-        Instrumentation rules = parser.instrumentation(Instrumentation.USER_RULES, null, false, read.rules());
+        RuleSet rules = parser.ruleSet(RuleSet.USER_RULES, null, false, read.rules());
         if (!rules.problems().isEmpty()) {
             return rejected(hash, rules.problems().get(0));
         }
@@ -141,8 +145,8 @@ final class LiveOperations {
                 needsRestart.add(setting.key());
             }
         }
-        if (config.isDisabled(Instrumentation.USER_RULES)) {
-            return rejected(hash, "the rules are disabled (disable=" + Instrumentation.USER_RULES + ")");
+        if (config.isDisabled(RuleSet.USER_RULES)) {
+            return rejected(hash, "the rules are disabled (disable=" + RuleSet.USER_RULES + ")");
         }
         long started = System.nanoTime();
         Installation.Changes changes;
