@@ -4,6 +4,8 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
+import dev.flowmeter.agent.export.Extensions;
+import dev.flowmeter.agent.export.Introspection;
 import dev.flowmeter.agent.export.MetricsServer;
 import dev.flowmeter.agent.export.PeriodicExports;
 import dev.flowmeter.agent.metrics.Metrics;

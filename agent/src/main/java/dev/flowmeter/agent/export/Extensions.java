@@ -1,4 +1,4 @@
-package dev.flowmeter.agent;
+package dev.flowmeter.agent.export;
 
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
@@ -50,7 +50,7 @@ import java.util.jar.JarFile;
  * jars; each extension gets a class loader over them (and nothing of the application's), and an
  * adapter copies its snapshots into the relocated types, by reflection, at every scrape.
  */
-final class Extensions {
+public final class Extensions {
 
     private static final String API_JARS = "dev/flowmeter/agent/extension-api/";
     /** Joined at run time: the shade plugin rewrites constants naming io.prometheus classes to their relocated names. */
@@ -60,7 +60,7 @@ final class Extensions {
 
     private Extensions() {}
 
-    static void load(List<String> jars, Metrics metrics, Introspection introspection) {
+    public static void load(List<String> jars, Metrics metrics, Introspection introspection) {
         if (jars.isEmpty()) {
             return;
         }

@@ -1,10 +1,9 @@
-package dev.flowmeter.agent;
+package dev.flowmeter.agent.export;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.Setting;
-import dev.flowmeter.agent.export.Json;
 import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.probe.RuleState;
@@ -29,7 +28,17 @@ import java.util.regex.Pattern;
  * effect, each instrumentation and rule with its status, the methods each has matched so far and
  * its advice errors; {@code flowmeter_instrumented_methods} counts the methods on /metrics.
  */
-final class Introspection implements HttpHandler, MultiCollector {
+public final class Introspection implements HttpHandler, MultiCollector {
+
+    /** The agent's operations on its JVM (reload, detach), which answer their own paths of the server. */
+    public interface Operations extends HttpHandler {
+        /** Whether {@code path} is one of the operations'. */
+        boolean serves(String path);
+
+        /** The config file's version in force and what its last reload did, for {@code /-/flowmeter}. */
+        Map<String, Object> describe();
+    }
+
 
     static final String PATH = "/-/flowmeter";
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential).*");
@@ -39,20 +48,20 @@ final class Introspection implements HttpHandler, MultiCollector {
     /** Those disabled; the rest are the installation's. */
     private final List<InstrumentationState> disabled = new CopyOnWriteArrayList<>();
     private volatile Installation installation;
-    private volatile LiveOperations live;
+    private volatile Operations live;
     private final List<Map<String, Object>> extensions = new CopyOnWriteArrayList<>();
 
-    Introspection(AgentConfig config, String version, Metrics metrics) {
+    public Introspection(AgentConfig config, String version, Metrics metrics) {
         this.config = config;
         this.version = version;
         metrics.register(this);
     }
 
-    void add(List<InstrumentationState> states) {
+    public void add(List<InstrumentationState> states) {
         disabled.addAll(states);
     }
 
-    void installed(Installation installation, LiveOperations live) {
+    public void installed(Installation installation, Operations live) {
         this.installation = installation;
         this.live = live;
     }
@@ -78,13 +87,13 @@ final class Introspection implements HttpHandler, MultiCollector {
     public void handle(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
-            LiveOperations operations = live;
-            if (operations != null && (path.equals(LiveOperations.RELOAD_PATH) || path.equals(LiveOperations.DETACH_PATH))) {
+            Operations operations = live;
+            if (operations != null && operations.serves(path)) {
                 operations.handle(exchange);
             } else if (path.equals(PATH)) {
-                LiveOperations.respond(exchange, 200, "application/json", Json.write(document()));
+                MetricsServer.respond(exchange, 200, "application/json", Json.write(document()));
             } else {
-                LiveOperations.respond(exchange, 404, "text/plain; charset=utf-8", "Not found; try /metrics or " + PATH + "\n");
+                MetricsServer.respond(exchange, 404, "text/plain; charset=utf-8", "Not found; try /metrics or " + PATH + "\n");
             }
         } finally {
             exchange.close();
