@@ -1,5 +1,6 @@
 package dev.flowmeter.agent;
 
+import dev.flowmeter.agent.bootstrap.OutOfLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;

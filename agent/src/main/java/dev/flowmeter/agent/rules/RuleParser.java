@@ -41,19 +41,11 @@ public final class RuleParser {
     private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_total", "_created");
     /** Keys that only a rule which times calls takes. */
     private static final List<String> TIMING_KEYS = List.of("async", "once_per_instance");
-    private static final Map<String, String> ENGINE_STATES = Role.ENGINE_STATES;
-    private static final String WORKFLOW_END = Role.WORKFLOW_END;
     /** A workflow end's key for the start time it reads itself, instead of pairing by id. */
     private static final String STARTED_AT = "started_at";
     private static final String WORKFLOW_TYPE = "workflow_type";
-    private static final String API_RESPONSE = Role.API_RESPONSE;
     /** The root of expressions that read a label another rule shares on the same thread. */
     private static final String SHARED = "shared.";
-
-    /** Every role a rule may name. */
-    public static Set<String> roles() {
-        return Role.NAMES;
-    }
 
     /** Compiles a list of rules; a rule that cannot be compiled is left out and described in the problems. */
     public RuleSet ruleSet(String name, String testedWith, boolean whole, List<Map<String, Object>> rules) {
@@ -96,7 +88,7 @@ public final class RuleParser {
         int parameters = parameterTypes != null ? parameterTypes.size()
                 : yaml.containsKey("parameters") ? rule.count("parameters") : Rule.ANY_PARAMETERS;
         Sources sources = rule.sources();
-        if (rule.has(STARTED_AT) && !WORKFLOW_END.equals(yaml.get("role"))) {
+        if (rule.has(STARTED_AT) && !Role.WORKFLOW_END.equals(yaml.get("role"))) {
             throw rule.invalid("has '" + STARTED_AT + "', which only a workflow_end takes");
         }
         if (rule.has("buckets") && !rule.has("histogram") && !rule.has("timer")) {
@@ -110,11 +102,11 @@ public final class RuleParser {
             if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
                 throw rule.invalid("has both a role and metrics of its own; a role records its standard families");
             }
-            probe = role(rule, sources, rule.text("role", null, "one of " + roles()));
+            probe = role(rule, sources, rule.text("role", null, "one of " + Role.NAMES));
         } else if (yaml.containsKey("timer") || yaml.containsKey("errors") || yaml.containsKey("counter")) {
             probe = custom(rule, sources);
         } else {
-            throw rule.invalid("records nothing: give it a histogram, a role (" + String.join(", ", roles())
+            throw rule.invalid("records nothing: give it a histogram, a role (" + String.join(", ", Role.NAMES)
                     + "), a timer, errors, a counter or a gauge");
         }
         if (parameters != Rule.ANY_PARAMETERS && sources.maxArgument() >= parameters) {
@@ -126,17 +118,17 @@ public final class RuleParser {
 
     private ProbeSpec role(RuleReader rule, Sources sources, String roleName) throws RuleException {
         Map<String, String> labels = rule.labels();
-        if (ENGINE_STATES.containsKey(roleName)) {
+        if (Role.ENGINE_STATES.containsKey(roleName)) {
             rule.untimed();
             rule.onlyLabels(labels, Set.of("engine"));
             LabelSource engine = sources.of(labels.getOrDefault("engine", "this.getClass().getSimpleName()"));
-            String state = ENGINE_STATES.get(roleName);
+            String state = Role.ENGINE_STATES.get(roleName);
             return new ProbeSpec.EngineState(engine, state);
         }
-        if (roleName.equals(WORKFLOW_END)) {
+        if (roleName.equals(Role.WORKFLOW_END)) {
             return workflowEnd(rule, sources, labels);
         }
-        if (roleName.equals(API_RESPONSE)) {
+        if (roleName.equals(Role.API_RESPONSE)) {
             rule.untimed();
             rule.onlyLabels(labels, Set.of());
             LabelSource code = sources.of(rule.expression("value"));
@@ -144,7 +136,7 @@ public final class RuleParser {
         }
         Role role = Role.named(roleName);
         if (role == null) {
-            throw rule.invalid("has an unknown role '" + shown(roleName) + "'; accepted roles: " + String.join(", ", roles()));
+            throw rule.invalid("has an unknown role '" + shown(roleName) + "'; accepted roles: " + String.join(", ", Role.NAMES));
         }
         rule.onlyLabels(labels, new LinkedHashSet<>(role.keyLabels()));
         boolean api = role == Role.API_REQUEST;

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import dev.flowmeter.agent.rules.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
