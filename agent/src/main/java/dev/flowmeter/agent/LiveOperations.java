@@ -5,17 +5,19 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
+import dev.flowmeter.agent.export.Introspection;
+import dev.flowmeter.agent.export.Json;
+import dev.flowmeter.agent.export.MetricsServer;
+import dev.flowmeter.agent.export.PeriodicExports;
 import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
-import dev.flowmeter.agent.probe.Installation;
-import dev.flowmeter.agent.probe.Instrumentation;
-import dev.flowmeter.agent.probe.RuleParser;
 import dev.flowmeter.agent.report.Report;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.RuleSet;
+import dev.flowmeter.agent.transform.Installation;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code detach} on the command line, {@code POST /-/detach}). A file with any error changes
  * nothing; settings other than the rules are read at start only.
  */
-final class LiveOperations {
+final class LiveOperations implements Introspection.Operations {
 
     static final String RELOAD_PATH = "/-/reload";
     static final String DETACH_PATH = "/-/detach";
@@ -128,10 +130,11 @@ final class LiveOperations {
         AgentConfig read;
         try {
             read = new ConfigParser(instrumentationNames).parse(arguments, Startup.systemProperties(), System.getenv());
+            Metrics.checkBuckets(read);
         } catch (ConfigException invalid) {
             return rejected(hash, invalid.getMessage());
         }
-        Instrumentation rules = parser.instrumentation(Instrumentation.USER_RULES, null, false, read.rules());
+        RuleSet rules = parser.ruleSet(RuleSet.USER_RULES, null, false, read.rules());
         if (!rules.problems().isEmpty()) {
             return rejected(hash, rules.problems().get(0));
         }
@@ -141,8 +144,8 @@ final class LiveOperations {
                 needsRestart.add(setting.key());
             }
         }
-        if (config.isDisabled(Instrumentation.USER_RULES)) {
-            return rejected(hash, "the rules are disabled (disable=" + Instrumentation.USER_RULES + ")");
+        if (config.isDisabled(RuleSet.USER_RULES)) {
+            return rejected(hash, "the rules are disabled (disable=" + RuleSet.USER_RULES + ")");
         }
         long started = System.nanoTime();
         Installation.Changes changes;
@@ -185,7 +188,8 @@ final class LiveOperations {
     }
 
     /** The file's version in force, what its last reload changed, and the last file rejected, for {@code /-/flowmeter}. */
-    Map<String, Object> describe() {
+    @Override
+    public Map<String, Object> describe() {
         Map<String, Object> described = new LinkedHashMap<>();
         described.put("version", version);
         described.put("last_rejected", lastRejected);
@@ -236,32 +240,29 @@ final class LiveOperations {
         return running.detach();
     }
 
+    @Override
+    public boolean serves(String path) {
+        return path.equals(RELOAD_PATH) || path.equals(DETACH_PATH);
+    }
+
     /** {@code POST /-/reload} and {@code POST /-/detach}. */
-    void handle(HttpExchange exchange) throws IOException {
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         if (!exchange.getRequestMethod().equals("POST")) {
-            respond(exchange, 405, "text/plain; charset=utf-8", "POST " + path + "\n");
+            MetricsServer.respond(exchange, 405, "text/plain; charset=utf-8", "POST " + path + "\n");
         } else if (!postAllowed) {
-            respond(exchange, 403, "text/plain; charset=utf-8", path + " needs auth_user, or host bound to loopback"
+            MetricsServer.respond(exchange, 403, "text/plain; charset=utf-8", path + " needs auth_user, or host bound to loopback"
                     + " (such as 127.0.0.1)\n");
         } else if (path.equals(RELOAD_PATH)) {
             Map<String, Object> result = reload();
-            respond(exchange, result.get("result").equals("applied") ? 200 : 422, "application/json", Json.write(result));
+            MetricsServer.respond(exchange, result.get("result").equals("applied") ? 200 : 422, "application/json", Json.write(result));
         } else {
-            respond(exchange, 202, "text/plain; charset=utf-8", "detaching\n");
+            MetricsServer.respond(exchange, 202, "text/plain; charset=utf-8", "detaching\n");
             // after the answer: the server that carries it stops
             Thread detaching = new Thread(LiveOperations::detachCurrent, "flowmeter-detach");
             detaching.setDaemon(true);
             detaching.start();
-        }
-    }
-
-    static void respond(HttpExchange exchange, int status, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
         }
     }
 

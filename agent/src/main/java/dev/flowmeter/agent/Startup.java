@@ -4,15 +4,21 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
-import dev.flowmeter.agent.instrumentation.BuiltIn;
+import dev.flowmeter.agent.export.Extensions;
+import dev.flowmeter.agent.export.Introspection;
+import dev.flowmeter.agent.export.MetricsServer;
+import dev.flowmeter.agent.export.PeriodicExports;
 import dev.flowmeter.agent.metrics.Metrics;
-import dev.flowmeter.agent.probe.Installation;
-import dev.flowmeter.agent.probe.Installer;
-import dev.flowmeter.agent.probe.Instrumentation;
-import dev.flowmeter.agent.probe.InstrumentationState;
-import dev.flowmeter.agent.probe.RuleParser;
+import dev.flowmeter.agent.probe.ProbeMaker;
+import dev.flowmeter.agent.probe.RunTime;
 import dev.flowmeter.agent.probe.Warmup;
 import dev.flowmeter.agent.report.Report;
+import dev.flowmeter.agent.rules.BuiltIn;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.RuleSet;
+import dev.flowmeter.agent.transform.Installation;
+import dev.flowmeter.agent.transform.Installer;
+import dev.flowmeter.agent.transform.InstrumentationState;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +44,9 @@ final class Startup {
 
     static void start(String arguments, java.lang.instrument.Instrumentation jvm) {
         RuleParser parser = new RuleParser();
+        RunTime runTime = new RunTime();
         AgentConfig config;
-        FutureTask<List<Instrumentation>> bundled;
+        FutureTask<List<RuleSet>> bundled;
         Set<String> names;
         try {
             List<String> builtIn = BuiltIn.names();
@@ -47,13 +54,14 @@ final class Startup {
             // of their own while this one reads the configuration and prepares the user's rules,
             // which shortens the JVM's start on two cores. The application's main has not started yet.
             bundled = inBackground("flowmeter-rules", () -> {
-                List<Instrumentation> read = BuiltIn.load(builtIn, parser);
+                List<RuleSet> read = BuiltIn.load(builtIn, parser);
                 Installer.prepareReading();
                 return read;
             });
             names = new LinkedHashSet<>(builtIn);
-            names.add(Instrumentation.USER_RULES);
+            names.add(RuleSet.USER_RULES);
             config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
+            Metrics.checkBuckets(config);
         } catch (ConfigException invalid) {
             inactive(invalid.getMessage() + ".");
             return;
@@ -65,7 +73,7 @@ final class Startup {
         // The probes' first calls, on a thread of their own while the rules are prepared, and done
         // before any class is changed, so before any application thread's first call (see Warmup).
         FutureTask<Void> warmUp = inBackground("flowmeter-warm-up", () -> {
-            Warmup.run(new Metrics(config, version));
+            Warmup.run(new Metrics(config, version), runTime);
             return null;
         });
         Introspection introspection = new Introspection(config, version, metrics);
@@ -76,17 +84,17 @@ final class Startup {
         if (config.jvm()) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
         }
-        Installer installer = new Installer(metrics, config.weaveCache());
+        Installer installer = new Installer(new ProbeMaker(metrics, runTime), config.weaveCache());
         List<InstrumentationState> disabled = new ArrayList<>();
         // The user's rules first, whose probes are made at once, while the bundled rules are still read.
-        Instrumentation userRules = parser.instrumentation(Instrumentation.USER_RULES, null, false, config.rules());
+        RuleSet userRules = parser.ruleSet(RuleSet.USER_RULES, null, false, config.rules());
         boolean userRulesEnabled = enabled(userRules, config, disabled);
         if (userRulesEnabled) {
             installer.addUserRules(userRules, config.rules());
         }
         List<String> enabledNames = new ArrayList<>();
         try {
-            for (Instrumentation instrumentation : await(bundled)) {
+            for (RuleSet instrumentation : await(bundled)) {
                 if (enabled(instrumentation, config, disabled)) {
                     installer.add(instrumentation);
                     enabledNames.add(instrumentation.name());
@@ -147,7 +155,7 @@ final class Startup {
     }
 
     /** Whether an instrumentation is to be installed: not if it is disabled (then it joins {@code disabled}) or empty. */
-    private static boolean enabled(Instrumentation instrumentation, AgentConfig config, List<InstrumentationState> disabled) {
+    private static boolean enabled(RuleSet instrumentation, AgentConfig config, List<InstrumentationState> disabled) {
         if (config.isDisabled(instrumentation.name())) {
             disabled.add(InstrumentationState.disabled(instrumentation));
             return false;

@@ -9,8 +9,8 @@ import dev.flowmeter.agent.config.AgentConfig;
 import dev.flowmeter.agent.config.ConfigException;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.Setting;
-import dev.flowmeter.agent.probe.Instrumentation;
-import dev.flowmeter.agent.probe.RuleParser;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.RuleSet;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ class BadInputTest {
     /** The longest message the agent may print for one problem. */
     static final int MAX_MESSAGE = 2_000;
 
-    static final Set<String> INSTRUMENTATIONS = Set.of("conductor", Instrumentation.USER_RULES);
+    static final Set<String> INSTRUMENTATIONS = Set.of("conductor", RuleSet.USER_RULES);
     static final List<String> KEYS = new ArrayList<>();
 
     @TempDir
@@ -151,7 +151,7 @@ class BadInputTest {
                         continue;
                     }
                     counts[1]++;
-                    Instrumentation rules = new RuleParser().instrumentation("rules", null, false, config.rules());
+                    RuleSet rules = new RuleParser().ruleSet("rules", null, false, config.rules());
                     assertEquals(config.rules().size(), rules.rules().size() + rules.problems().size(),
                             () -> "every rule is compiled or reported: " + shown(read(path)));
                     for (String problem : rules.problems()) {

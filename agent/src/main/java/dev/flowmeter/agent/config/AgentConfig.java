@@ -76,6 +76,11 @@ public final class AgentConfig {
         return HistogramKind.valueOf(values.get(Setting.HISTOGRAMS).toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** The names {@code buckets_per_metric} gives bucket bounds for, in the file's order. */
+    public Set<String> bucketsPerMetricNames() {
+        return bucketsPerMetric.keySet();
+    }
+
     /** A built-in histogram's bucket bounds from {@code buckets_per_metric}, by its exposed name; null if not given. */
     public double[] buckets(String metric) {
         double[] bounds = bucketsPerMetric.get(metric);

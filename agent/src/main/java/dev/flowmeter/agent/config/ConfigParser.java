@@ -1,6 +1,5 @@
 package dev.flowmeter.agent.config;
 
-import dev.flowmeter.agent.metrics.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,7 +24,7 @@ public final class ConfigParser {
     /** Keys that only the file has: they are not single values. */
     public static final String RULES = "rules";
     static final String MAX_SERIES_PER_METRIC = "max_series_per_metric";
-    static final String BUCKETS_PER_METRIC = "buckets_per_metric";
+    public static final String BUCKETS_PER_METRIC = "buckets_per_metric";
     /** What a rules file was tested with: shown to the user when a bundled one is skipped; read by nothing else. */
     public static final String TESTED_WITH = "tested_with";
 
@@ -195,7 +194,8 @@ public final class ConfigParser {
 
     /**
      * The bucket bounds of built-in histograms, by name; a rule's own histogram or timer takes
-     * {@code buckets} in the rule.
+     * {@code buckets} in the rule. That each name is a built-in histogram's is checked where the
+     * histograms are known ({@code Metrics.checkBuckets}).
      */
     private static Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
         Map<String, double[]> layouts = new LinkedHashMap<>();
@@ -208,10 +208,6 @@ public final class ConfigParser {
         }
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
             String name = shown(entry.getKey());
-            if (!Catalog.HISTOGRAMS.contains(name)) {
-                throw new ConfigException(where + " names '" + name + "', which is not a built-in histogram; give one of "
-                        + String.join(", ", Catalog.HISTOGRAMS) + " (a rule's own histogram or timer takes 'buckets' in the rule)");
-            }
             try {
                 layouts.put(name, Buckets.parse(entry.getValue()));
             } catch (IllegalArgumentException invalid) {

@@ -3,6 +3,9 @@ package dev.flowmeter.agent.metrics;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What an instrumented method means to an operator, and the families it records: a timer, an
@@ -44,6 +47,17 @@ public final class Role {
     public static final List<Role> BUILT_IN =
             List.of(TASK_POLL, TASK_EXECUTE, TASK_UPDATE, TASK_PAUSED, TASK_EXECUTION_STARTED, TASK_PROCESS,
                     TASK_EXECUTION_QUEUE_FULL, EXTERNAL_PAYLOAD_USED, WORKFLOW_START, API_REQUEST);
+
+    /** The roles that move an engine to a state ({@link EngineStatus}), with that state. */
+    public static final Map<String, String> ENGINE_STATES = Map.of(
+            "engine_start", EngineStatus.RUNNING, "engine_resume", EngineStatus.RUNNING,
+            "engine_pause", EngineStatus.PAUSED, "engine_stop", EngineStatus.STOPPED);
+    /** The role that ends a workflow ({@link WorkflowLifecycle}). */
+    public static final String WORKFLOW_END = "workflow_end";
+    /** The role that reports the HTTP status of the {@link #API_REQUEST} in progress. */
+    public static final String API_RESPONSE = "api_response";
+    /** Every role a rule may name, sorted: the list of role names, kept here alone. */
+    public static final Set<String> NAMES = Collections.unmodifiableSet(names());
 
     private final String name;
     private final MetricFamily timer;
@@ -98,6 +112,14 @@ public final class Role {
     private Role keepingLast(MetricFamily family) {
         this.last = family;
         return this;
+    }
+
+    private static Set<String> names() {
+        Set<String> names = new TreeSet<>(ENGINE_STATES.keySet());
+        BUILT_IN.forEach(role -> names.add(role.name));
+        names.add(WORKFLOW_END);
+        names.add(API_RESPONSE);
+        return names;
     }
 
     public static Role named(String name) {

@@ -3,6 +3,8 @@ package dev.flowmeter.agent.probe;
 import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
+import dev.flowmeter.agent.rules.expr.Condition;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 
 /**
  * Counts calls: all of them, or, with a condition on what they return, those that return normally

@@ -1,6 +1,7 @@
 package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.metrics.EngineStatus;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 
 /** Moves an engine to a state when the method that does so returns normally. */
 final class EngineStateProbe extends RuleProbe {

@@ -2,6 +2,8 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.metrics.SeriesIndex;
 import dev.flowmeter.agent.metrics.ValueHistogram;
+import dev.flowmeter.agent.rules.expr.Condition;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 
 /**
  * Records a value read from each call that returns normally (and meets the rule's condition, if it

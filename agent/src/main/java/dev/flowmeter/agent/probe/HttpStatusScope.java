@@ -1,5 +1,9 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.bootstrap.Probe;
+import dev.flowmeter.agent.rules.ProbeSpec;
+import dev.flowmeter.agent.rules.expr.LabelSource;
+
 /**
  * The HTTP status of the API call in progress on this thread: a probe on the method that sees the
  * response {@link #report}s it, and the API call's {@code status} label {@link #label reads} it.
@@ -7,11 +11,9 @@ package dev.flowmeter.agent.probe;
  */
 public final class HttpStatusScope implements CallScope {
 
-    public static final String NO_RESPONSE = "error";
-
     private static final class State {
         boolean open;
-        String status = NO_RESPONSE;
+        String status = ProbeSpec.NO_RESPONSE;
     }
 
     private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
@@ -23,24 +25,13 @@ public final class HttpStatusScope implements CallScope {
             return false;
         }
         current.open = true;
-        current.status = NO_RESPONSE;
+        current.status = ProbeSpec.NO_RESPONSE;
         return true;
     }
 
     @Override
     public void close() {
         state.get().open = false;
-    }
-
-    /** A status label that reads {@code error} where {@code status} yields nothing, as when the call threw. */
-    static LabelSource orError(LabelSource status) {
-        return new LabelSource.Derived(status) {
-            @Override
-            public String value(Object self, Object argument, Object returned, Throwable thrown) {
-                String value = source.value(self, argument, returned, thrown);
-                return value.isEmpty() ? NO_RESPONSE : value;
-            }
-        };
     }
 
     /** The status label of the call in progress. */
@@ -53,8 +44,8 @@ public final class HttpStatusScope implements CallScope {
      * the method returns or throws, so that {@code code} may read the return value; a code that
      * yields nothing (the method threw before it had one) leaves the status as it was.
      */
-    ProbeFactory report(LabelSource code) {
-        return context -> new RuleProbe(context) {
+    Probe report(ProbeContext context, LabelSource code) {
+        return new RuleProbe(context) {
             @Override
             public void exit(long entered, Object self, Object argument, Object returned, Throwable thrown) {
                 State current = state.get();

@@ -2,6 +2,9 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.metrics.LabelValues;
 import dev.flowmeter.agent.metrics.MetricFamily;
+import dev.flowmeter.agent.rules.expr.Expression;
+import dev.flowmeter.agent.rules.expr.ExpressionException;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;

@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.rules.Rule;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +13,7 @@ public final class RuleState {
     private final AtomicLong errors = new AtomicLong();
     private volatile String skipped;
 
-    RuleState(Rule rule) {
+    public RuleState(Rule rule) {
         this.rule = rule;
     }
 
@@ -20,7 +21,7 @@ public final class RuleState {
         return rule;
     }
 
-    synchronized void matched(String method) {
+    public synchronized void matched(String method) {
         matched.add(method);
     }
 
@@ -40,7 +41,7 @@ public final class RuleState {
         return errors.get();
     }
 
-    void skip(String reason) {
+    public void skip(String reason) {
         skipped = reason;
     }
 

@@ -1,5 +1,8 @@
 package dev.flowmeter.agent.probe;
 
+import dev.flowmeter.agent.rules.expr.LabelSource;
+import dev.flowmeter.agent.rules.expr.SharedLabel;
+
 /**
  * A label value that one instrumented method shares with later ones on the same thread, for calls
  * whose own arguments do not carry it (a task update knows its result, not its task type). Rules
@@ -21,11 +24,8 @@ final class ThreadLabel {
         };
     }
 
-    /** A source that yields the value last remembered on this thread, or "" if none was. */
-    LabelSource recall() {
-        return (self, argument, returned, thrown) -> {
-            String value = current.get();
-            return value == null ? "" : value;
-        };
+    /** Lets {@code reader} ({@code shared.NAME}) read the value last remembered on its thread. */
+    void bind(SharedLabel reader) {
+        reader.bind(current);
     }
 }

@@ -4,6 +4,8 @@ import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
 import dev.flowmeter.agent.metrics.WorkflowLifecycle;
+import dev.flowmeter.agent.rules.expr.Condition;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;

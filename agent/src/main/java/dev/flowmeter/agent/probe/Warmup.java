@@ -6,6 +6,9 @@ import dev.flowmeter.agent.config.ConfigFile;
 import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
+import dev.flowmeter.agent.rules.Rule;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.RuleSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,13 +34,17 @@ public final class Warmup {
 
     private Warmup() {}
 
-    /** Runs the warm-up rules; a failure is the agent's own bug, and only costs the warm-up. */
-    public static void run(Metrics unserved) {
+    /**
+     * Runs the warm-up rules, with the agent's run time (their calls are on the warm-up's thread, whose
+     * scopes and shared labels are its own); a failure is the agent's own bug, and only costs the warm-up.
+     */
+    public static void run(Metrics unserved, RunTime runTime) {
         try {
             List<Rule> rules = rules();
+            ProbeMaker maker = new ProbeMaker(unserved, runTime);
             Probe[] probes = new Probe[rules.size()];
             for (int i = 0; i < probes.length; i++) {
-                probes[i] = rules.get(i).probe(new ProbeContext(unserved, new RuleState(rules.get(i))));
+                probes[i] = maker.make(new RuleState(rules.get(i)));
             }
             for (String kind : new String[] {"plain", "failing"}) {
                 Sample sample = new Sample(kind);
@@ -93,7 +100,7 @@ public final class Warmup {
                 throw new IOException("the agent jar lacks " + RULES);
             }
             Map<String, Object> file = ConfigFile.read(new InputStreamReader(in, StandardCharsets.UTF_8), RULES);
-            Instrumentation warmUp = new RuleParser().instrumentation("warm-up", null, false,
+            RuleSet warmUp = new RuleParser().ruleSet("warm-up", null, false,
                     ConfigParser.rules(RULES, file.get(ConfigParser.RULES)));
             if (!warmUp.problems().isEmpty()) {
                 throw new IllegalStateException(String.join("; ", warmUp.problems()));

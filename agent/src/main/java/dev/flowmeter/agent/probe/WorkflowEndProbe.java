@@ -2,6 +2,8 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.metrics.Role;
 import dev.flowmeter.agent.metrics.WorkflowLifecycle;
+import dev.flowmeter.agent.rules.expr.Condition;
+import dev.flowmeter.agent.rules.expr.LabelSource;
 
 /**
  * Ends a workflow: its duration, by the end's status. Either paired by id with a start this JVM saw

@@ -11,6 +11,10 @@ import dev.flowmeter.agent.config.HistogramKind;
 import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.TimerKind;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.rules.Rule;
+import dev.flowmeter.agent.rules.RuleException;
+import dev.flowmeter.agent.rules.RuleParser;
+import dev.flowmeter.agent.rules.expr.ExpressionException;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBucket;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -211,7 +215,7 @@ class HistogramRuleTest {
 
     private static Probe probe(Metrics metrics, String text) throws Exception {
         Rule rule = new RuleParser().parse(ConfigFile.read(new StringReader(text), "test"), 1);
-        return rule.probe(new ProbeContext(metrics, new RuleState(rule)));
+        return new ProbeMaker(metrics, new RunTime()).make(new RuleState(rule));
     }
 
     private static List<HistogramSnapshot.HistogramDataPointSnapshot> points(Metrics metrics, String name) {

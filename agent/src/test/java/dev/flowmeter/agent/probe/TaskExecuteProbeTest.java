@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.config.TimerKind;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.rules.Rule;
+import dev.flowmeter.agent.rules.RuleException;
+import dev.flowmeter.agent.rules.RuleParser;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -79,7 +82,7 @@ class TaskExecuteProbeTest {
                 "role", "task_execute", "labels", Map.of("task_type", "arg0"),
                 "failed_when", Map.of("value", "return", "in", java.util.List.of("FAILED"))));
         Rule rule = new RuleParser().parse(yaml, 1);
-        return rule.probe(new ProbeContext(metrics, new RuleState(rule)));
+        return new ProbeMaker(metrics, new RunTime()).make(new RuleState(rule));
     }
 
     private long timer(String taskType, String status) {

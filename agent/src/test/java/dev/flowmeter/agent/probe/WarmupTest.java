@@ -25,7 +25,7 @@ class WarmupTest {
             PrintStream before = System.err;
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
             try {
-                Warmup.run(unserved);
+                Warmup.run(unserved, new RunTime());
             } finally {
                 System.setErr(before);
             }

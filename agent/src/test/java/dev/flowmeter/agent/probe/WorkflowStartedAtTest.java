@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.config.TimerKind;
 import dev.flowmeter.agent.metrics.Metrics;
+import dev.flowmeter.agent.rules.Rule;
+import dev.flowmeter.agent.rules.RuleException;
+import dev.flowmeter.agent.rules.RuleParser;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -122,7 +125,7 @@ class WorkflowStartedAtTest {
 
     private Probe probe(Map<String, Object> yaml) throws RuleException {
         Rule rule = new RuleParser().parse(yaml, 1);
-        return rule.probe(new ProbeContext(metrics, new RuleState(rule)));
+        return new ProbeMaker(metrics, new RunTime()).make(new RuleState(rule));
     }
 
     private static String problem(Map<String, Object> yaml) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RetransformationTest {
 
     /** The class the agent installs its transformations with; whatever loaded before it was retransformed. */
-    private static final String INSTALLER = "dev.flowmeter.agent.probe.Installer";
+    private static final String INSTALLER = "dev.flowmeter.agent.transform.Installer";
 
     @RegisterExtension
     static final FixtureRun run = FixtureRun.fixture("port=0", List.of("-Djava.system.class.loader=" + PreloadingSystemClassLoader.class.getName(),

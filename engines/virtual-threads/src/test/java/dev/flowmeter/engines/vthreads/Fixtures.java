@@ -91,7 +91,7 @@ final class Fixtures {
             while (top < frames.size() && !frames.get(top).startsWith(AGENT_PACKAGE)) {
                 top++;
             }
-            if (top == frames.size() || hasFrame(AGENT_PACKAGE + "probe.ClassFilter.transform")) {
+            if (top == frames.size() || hasFrame(AGENT_PACKAGE + "transform.ClassFilter.transform")) {
                 return false;
             }
             List<String> above = frames.subList(0, top);

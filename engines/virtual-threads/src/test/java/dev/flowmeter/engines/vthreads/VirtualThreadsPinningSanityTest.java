@@ -80,22 +80,22 @@ class VirtualThreadsPinningSanityTest {
     void aWaitForAClassTheAgentsCodeNeedsIsToldApart() {
         Fixtures.Pinned seen = new Fixtures.Pinned(9_021_711, "Contended_monitor_enter", "Freeze_or_preempt_failed_(2)", List.of(
                 "jdk.internal.loader.BuiltinClassLoader.loadClassOrNull", "jdk.internal.loader.BuiltinClassLoader.loadClass",
-                "java.lang.ClassLoader.loadClass", "dev.flowmeter.agent.probe.Expression$Step.computeValue",
-                "dev.flowmeter.agent.probe.Expression$Step.computeValue", "java.lang.ClassValue.getFromHashMap",
+                "java.lang.ClassLoader.loadClass", "dev.flowmeter.agent.rules.expr.Expression$Step.computeValue",
+                "dev.flowmeter.agent.rules.expr.Expression$Step.computeValue", "java.lang.ClassValue.getFromHashMap",
                 "java.lang.ClassValue.getFromBackup", "java.lang.ClassValue.get",
-                "dev.flowmeter.agent.probe.Expression$Step.label", "dev.flowmeter.agent.probe.Expression.value",
+                "dev.flowmeter.agent.rules.expr.Expression$Step.label", "dev.flowmeter.agent.rules.expr.Expression.value",
                 "dev.flowmeter.agent.probe.TimedProbe.series", "dev.flowmeter.agent.probe.TimedProbe.record",
                 "dev.flowmeter.agent.probe.TimedProbe.exit", "dev.flowmeter.agent.bootstrap.Probes.exit",
                 "dev.flowmeter.engines.vthreads.fixture.Orders.place"));
         assertTrue(seen.hasFrameIn(Fixtures.AGENT_PACKAGE));
         assertTrue(seen.inClassLoadingForTheAgent());
         Fixtures.Pinned atTheAgentsFrame = new Fixtures.Pinned(10_927_469, "Contended_monitor_enter",
-                "Freeze_or_preempt_failed_(2)", List.of("dev.flowmeter.agent.probe.Expression.root",
-                        "dev.flowmeter.agent.probe.Expression.value", "dev.flowmeter.agent.bootstrap.Probes.exit",
+                "Freeze_or_preempt_failed_(2)", List.of("dev.flowmeter.agent.rules.expr.Expression.root",
+                        "dev.flowmeter.agent.rules.expr.Expression.value", "dev.flowmeter.agent.bootstrap.Probes.exit",
                         "dev.flowmeter.engines.vthreads.fixture.PriorityOrders.place"));
         assertTrue(atTheAgentsFrame.inClassLoadingForTheAgent());
         Fixtures.Pinned inTheTransformer = new Fixtures.Pinned(1, "Contended_monitor_enter", "-", List.of(
-                "dev.flowmeter.agent.probe.RuleIndex.applicable", "dev.flowmeter.agent.probe.ClassFilter.transform",
+                "dev.flowmeter.agent.transform.RuleIndex.applicable", "dev.flowmeter.agent.transform.ClassFilter.transform",
                 "java.lang.ClassLoader.defineClass1"));
         assertFalse(inTheTransformer.inClassLoadingForTheAgent());
         Fixtures.Pinned applications = new Fixtures.Pinned(1, "Contended_monitor_enter", "-", List.of("jdk.internal.loader.BuiltinClassLoader.loadClassOrNull",

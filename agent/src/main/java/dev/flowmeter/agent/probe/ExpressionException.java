@@ -1,8 +1,0 @@
-package dev.flowmeter.agent.probe;
-
-/** An expression that does not parse, or does not resolve on the object it met. */
-public final class ExpressionException extends RuntimeException {
-    public ExpressionException(String message) {
-        super(message, null, false, false);
-    }
-}
