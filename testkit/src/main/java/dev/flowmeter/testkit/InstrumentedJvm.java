@@ -35,11 +35,12 @@ public final class InstrumentedJvm implements AutoCloseable {
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    /** The threads that read stdout and stderr, each until its stream ends. */
+    private final List<Thread> readers;
 
     private InstrumentedJvm(List<String> command) throws IOException {
         process = new ProcessBuilder(command).start();
-        collect(process.getInputStream(), stdout);
-        collect(process.getErrorStream(), stderr);
+        readers = List.of(collect(process.getInputStream(), stdout), collect(process.getErrorStream(), stderr));
     }
 
     /** {@code java -javaagent:AGENT=agentArguments -jar test-app.jar appArguments...} */
@@ -128,7 +129,7 @@ public final class InstrumentedJvm implements AutoCloseable {
         return "-javaagent:" + AGENT_JAR.toAbsolutePath() + (arguments.isEmpty() ? "" : "=" + arguments);
     }
 
-    private static void collect(InputStream stream, List<String> lines) {
+    private static Thread collect(InputStream stream, List<String> lines) {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -140,6 +141,7 @@ public final class InstrumentedJvm implements AutoCloseable {
         });
         reader.setDaemon(true);
         reader.start();
+        return reader;
     }
 
     /** The agent's metrics URL, from its start-up line. */
@@ -205,6 +207,10 @@ public final class InstrumentedJvm implements AutoCloseable {
     public int waitForExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the JVM did not exit within " + timeout + ";\n" + describe());
+        }
+        // Its last lines may still be in the pipes: read them to the end before anyone looks.
+        for (Thread reader : readers) {
+            reader.join(timeout.toMillis());
         }
         return process.exitValue();
     }
