@@ -38,32 +38,37 @@ public final class AgentConfig {
     private final String job;
     private final Duration pushgatewayInterval;
 
-    AgentConfig(Map<Setting, String> values, int port, String host, TimerKind timers, Set<String> disabled,
-            int maxSeries, Map<String, Integer> maxSeriesPerMetric, Map<String, double[]> bucketsPerMetric,
-            int maxPendingWorkflows, Duration maxWorkflowAge,
-            List<String> extensions, List<Map<String, Object>> rules, ServerSecurity security, List<String> warnings,
-            boolean jvm, String textfile, Duration textfileInterval, String pushgateway, String job,
-            Duration pushgatewayInterval) {
+    /**
+     * The configuration of {@code values}, every setting's text, and of the configuration file's
+     * structured keys; each typed field parsed from its setting here, in one place. {@code disabled}
+     * (checked against the built-in instrumentations' names) and {@code security} come parsed.
+     *
+     * @throws ConfigException where a setting's text is not of its type, saying what to give instead
+     */
+    AgentConfig(Map<Setting, String> values, Set<String> disabled, String path, Map<String, Object> file,
+            ServerSecurity security, List<String> warnings) throws ConfigException {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.port = port;
-        this.host = host;
-        this.timers = timers;
+        this.port = values.get(Setting.PORT).equals(OFF) ? NO_SERVER : ConfigParser.port(values.get(Setting.PORT));
+        this.host = ConfigParser.host(values.get(Setting.HOST));
+        this.timers = ConfigParser.timers(values.get(Setting.TIMERS));
         this.disabled = Collections.unmodifiableSet(new LinkedHashSet<>(disabled));
-        this.maxSeries = maxSeries;
-        this.maxSeriesPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(maxSeriesPerMetric));
-        this.bucketsPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(bucketsPerMetric));
-        this.maxPendingWorkflows = maxPendingWorkflows;
-        this.maxWorkflowAge = maxWorkflowAge;
-        this.extensions = List.copyOf(extensions);
-        this.rules = List.copyOf(rules);
+        this.maxSeries = ConfigParser.positive(Setting.MAX_SERIES, values.get(Setting.MAX_SERIES));
+        this.maxSeriesPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(
+                ConfigParser.maxSeriesPerMetric(path, file.get(ConfigParser.MAX_SERIES_PER_METRIC))));
+        this.bucketsPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(
+                ConfigParser.bucketsPerMetric(path, file.get(ConfigParser.BUCKETS_PER_METRIC))));
+        this.maxPendingWorkflows = ConfigParser.positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS));
+        this.maxWorkflowAge = ConfigParser.duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE));
+        this.extensions = ConfigParser.list(values.get(Setting.EXTENSIONS));
+        this.rules = List.copyOf(ConfigParser.rules(path, file.get(ConfigParser.RULES)));
         this.security = security;
         this.warnings = List.copyOf(warnings);
-        this.jvm = jvm;
-        this.textfile = textfile;
-        this.textfileInterval = textfileInterval;
-        this.pushgateway = pushgateway;
-        this.job = job;
-        this.pushgatewayInterval = pushgatewayInterval;
+        this.jvm = ConfigParser.bool(Setting.JVM, values.get(Setting.JVM));
+        this.textfile = values.get(Setting.TEXTFILE);
+        this.textfileInterval = ConfigParser.duration(Setting.TEXTFILE_INTERVAL, values.get(Setting.TEXTFILE_INTERVAL));
+        this.pushgateway = ConfigParser.pushgateway(values.get(Setting.PUSHGATEWAY));
+        this.job = ConfigParser.job(values.get(Setting.JOB));
+        this.pushgatewayInterval = ConfigParser.duration(Setting.PUSHGATEWAY_INTERVAL, values.get(Setting.PUSHGATEWAY_INTERVAL));
     }
 
     /** How the built-in families name their labels; checked when the configuration was parsed. */

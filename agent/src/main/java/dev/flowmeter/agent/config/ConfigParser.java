@@ -28,7 +28,6 @@ public final class ConfigParser {
     /** What a rules file was tested with: shown to the user when a bundled one is skipped; read by nothing else. */
     public static final String TESTED_WITH = "tested_with";
 
-    private static final String NO_PORT = "off";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final Set<String> instrumentations;
@@ -81,26 +80,8 @@ public final class ConfigParser {
             warnings.add("auth_password is given on the command line, where ps shows it to every user of the machine;"
                     + " use auth_password_hash, auth_password_env or auth_password_file");
         }
-        return new AgentConfig(values,
-                values.get(Setting.PORT).equals(NO_PORT) ? AgentConfig.NO_SERVER : port(values.get(Setting.PORT)),
-                host(values.get(Setting.HOST)),
-                timers(values.get(Setting.TIMERS)),
-                disabled(values.get(Setting.DISABLE)),
-                positive(Setting.MAX_SERIES, values.get(Setting.MAX_SERIES)),
-                maxSeriesPerMetric(path, file.get(MAX_SERIES_PER_METRIC)),
-                bucketsPerMetric(path, file.get(BUCKETS_PER_METRIC)),
-                positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS)),
-                duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE)),
-                list(values.get(Setting.EXTENSIONS)),
-                rules(path, file.get(RULES)),
-                ServerSecurity.of(values, environment),
-                warnings,
-                bool(Setting.JVM, values.get(Setting.JVM)),
-                values.get(Setting.TEXTFILE),
-                duration(Setting.TEXTFILE_INTERVAL, values.get(Setting.TEXTFILE_INTERVAL)),
-                pushgateway(values.get(Setting.PUSHGATEWAY)),
-                job(values.get(Setting.JOB)),
-                duration(Setting.PUSHGATEWAY_INTERVAL, values.get(Setting.PUSHGATEWAY_INTERVAL)));
+        return new AgentConfig(values, disabled(values.get(Setting.DISABLE)), path, file, ServerSecurity.of(values, environment),
+                warnings);
     }
 
     /** Splits {@code key=value,key=value}; a token without '=' continues the previous key's list. */
@@ -172,7 +153,7 @@ public final class ConfigParser {
                 + (list ? " or a list" : "") + ", not " + describe(value));
     }
 
-    private static Map<String, Integer> maxSeriesPerMetric(String path, Object value) throws ConfigException {
+    static Map<String, Integer> maxSeriesPerMetric(String path, Object value) throws ConfigException {
         Map<String, Integer> caps = new LinkedHashMap<>();
         if (value == null) {
             return caps;
@@ -197,7 +178,7 @@ public final class ConfigParser {
      * {@code buckets} in the rule. That each name is a built-in histogram's is checked where the
      * histograms are known ({@code Metrics.checkBuckets}).
      */
-    private static Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
+    static Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
         Map<String, double[]> layouts = new LinkedHashMap<>();
         if (value == null) {
             return layouts;
@@ -269,11 +250,11 @@ public final class ConfigParser {
         return setting;
     }
 
-    private static int port(String value) throws ConfigException {
+    static int port(String value) throws ConfigException {
         return integer(Setting.PORT, value, 0, 65535, "an integer from 0 to 65535 (0 picks a free port)");
     }
 
-    private static int positive(Setting setting, String value) throws ConfigException {
+    static int positive(Setting setting, String value) throws ConfigException {
         return integer(setting, value, 1, 100_000_000, "a whole number from 1 to 100000000");
     }
 
@@ -289,7 +270,7 @@ public final class ConfigParser {
         throw invalid(setting, value, accepted);
     }
 
-    private static Duration duration(Setting setting, String value) throws ConfigException {
+    static Duration duration(Setting setting, String value) throws ConfigException {
         Duration duration = positiveDuration(value);
         if (duration == null) {
             throw invalid(setting, value, "a positive duration such as 90s, 30m, 24h or 7d");
@@ -312,35 +293,35 @@ public final class ConfigParser {
         }
     }
 
-    private static boolean bool(Setting setting, String value) throws ConfigException {
+    static boolean bool(Setting setting, String value) throws ConfigException {
         if (value.equals("true") || value.equals("false")) {
             return Boolean.parseBoolean(value);
         }
         throw invalid(setting, value, "true or false");
     }
 
-    private static String pushgateway(String value) throws ConfigException {
+    static String pushgateway(String value) throws ConfigException {
         if (value.isEmpty() || value.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
             return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
         }
         throw invalid(Setting.PUSHGATEWAY, value, "an http:// or https:// URL, such as http://pushgateway:9091");
     }
 
-    private static String job(String value) throws ConfigException {
+    static String job(String value) throws ConfigException {
         if (value.matches("[A-Za-z0-9_.:-]{1,100}")) {
             return value;
         }
         throw invalid(Setting.JOB, value, "a job name of letters, digits and _ . : -");
     }
 
-    private static String host(String value) throws ConfigException {
+    static String host(String value) throws ConfigException {
         if (value.isEmpty() || value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw invalid(Setting.HOST, value, "a host name or IP address, such as 0.0.0.0 or 127.0.0.1");
         }
         return value;
     }
 
-    private static TimerKind timers(String value) throws ConfigException {
+    static TimerKind timers(String value) throws ConfigException {
         for (TimerKind kind : TimerKind.values()) {
             if (kind.name().toLowerCase(Locale.ROOT).equals(value)) {
                 return kind;
@@ -360,7 +341,7 @@ public final class ConfigParser {
         return disabled;
     }
 
-    private static List<String> list(String value) {
+    static List<String> list(String value) {
         List<String> items = new ArrayList<>();
         for (String item : value.split(",")) {
             if (!item.trim().isEmpty()) {

@@ -37,8 +37,7 @@ public final class ProbeMaker {
         if (spec instanceof ProbeSpec.Timed) {
             ProbeSpec.Timed timed = (ProbeSpec.Timed) spec;
             CallScope scope = timed.api() ? runTime.http() : new NestingScope();
-            return new TimedProbe(context, metrics.role(timed.role()), labels(timed.labels()), timed.failure(), scope,
-                    timed.workflowId(), timed.async(), timed.oncePerInstance());
+            return new TimedProbe(context, metrics.role(timed.role()), labels(timed.labels()), timed, scope);
         }
         if (spec instanceof ProbeSpec.Counting) {
             ProbeSpec.Counting counting = (ProbeSpec.Counting) spec;

@@ -4,6 +4,7 @@ import dev.flowmeter.agent.metrics.RoleMetrics;
 import dev.flowmeter.agent.metrics.RoleSeries;
 import dev.flowmeter.agent.metrics.SeriesIndex;
 import dev.flowmeter.agent.metrics.WorkflowLifecycle;
+import dev.flowmeter.agent.rules.ProbeSpec;
 import dev.flowmeter.agent.rules.expr.Condition;
 import dev.flowmeter.agent.rules.expr.LabelSource;
 import java.util.concurrent.CompletionException;
@@ -45,19 +46,23 @@ final class TimedProbe extends RuleProbe {
      */
     private final NestingScope carries;
 
-    TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, Condition failure, CallScope scope,
-            LabelSource workflowId, boolean async, boolean oncePerInstance) {
+    /**
+     * @param labels the key labels of {@code spec}, as the probe reads them (see {@link ProbeMaker})
+     * @param scope where nested calls are measured once: the rule's own, or the API call's
+     */
+    TimedProbe(ProbeContext context, RoleMetrics role, LabelSource[] labels, ProbeSpec.Timed spec, CallScope scope) {
         super(context);
+        LabelSource workflowId = spec.workflowId();
         this.index = role.index();
         this.countsActive = role.countsActive();
         this.labels = labels;
-        this.failure = failure;
+        this.failure = spec.failure();
         this.scope = scope;
         this.workflowId = workflowId;
         this.workflows = workflowId == null ? null : context.metrics().workflows();
         this.opensOnEnter = workflowId != null && !workflowId.readsOutcome() && !labels[0].readsOutcome();
-        this.async = async;
-        this.measured = oncePerInstance ? new SeenInstances() : null;
+        this.async = spec.async();
+        this.measured = spec.oncePerInstance() ? new SeenInstances() : null;
         boolean outcomeLabels = false;
         for (LabelSource label : labels) {
             outcomeLabels |= label.readsOutcome();

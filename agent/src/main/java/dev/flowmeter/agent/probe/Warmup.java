@@ -2,19 +2,14 @@ package dev.flowmeter.agent.probe;
 
 import dev.flowmeter.agent.bootstrap.Probe;
 import dev.flowmeter.agent.config.ConfigException;
-import dev.flowmeter.agent.config.ConfigFile;
-import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.report.Report;
+import dev.flowmeter.agent.rules.BuiltIn;
 import dev.flowmeter.agent.rules.Rule;
 import dev.flowmeter.agent.rules.RuleParser;
 import dev.flowmeter.agent.rules.RuleSet;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -30,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Warmup {
 
-    private static final String RULES = "warm-up.yaml";
+    private static final String RULES = "/dev/flowmeter/agent/probe/warm-up.yaml";
 
     private Warmup() {}
 
@@ -55,7 +50,7 @@ public final class Warmup {
                 call(probes, sample, null, new ExecutionException(new IOException("warm-up")));
                 call(probes, sample, null, new IllegalStateException("warm-up"));
             }
-        } catch (RuntimeException | IOException | ConfigException | LinkageError bug) {
+        } catch (RuntimeException | ConfigException | LinkageError bug) {
             Report.warning("the agent's warm-up failed (" + bug
                     + "); the first instrumented calls may load the agent's classes instead");
         }
@@ -94,19 +89,12 @@ public final class Warmup {
         return future;
     }
 
-    private static List<Rule> rules() throws IOException, ConfigException {
-        try (InputStream in = Warmup.class.getResourceAsStream(RULES)) {
-            if (in == null) {
-                throw new IOException("the agent jar lacks " + RULES);
-            }
-            Map<String, Object> file = ConfigFile.read(new InputStreamReader(in, StandardCharsets.UTF_8), RULES);
-            RuleSet warmUp = new RuleParser().ruleSet("warm-up", null, false,
-                    ConfigParser.rules(RULES, file.get(ConfigParser.RULES)));
-            if (!warmUp.problems().isEmpty()) {
-                throw new IllegalStateException(String.join("; ", warmUp.problems()));
-            }
-            return warmUp.rules();
+    private static List<Rule> rules() throws ConfigException {
+        RuleSet warmUp = BuiltIn.read(RULES, "warm-up", false, new RuleParser());
+        if (!warmUp.problems().isEmpty()) {
+            throw new IllegalStateException(String.join("; ", warmUp.problems()));
         }
+        return warmUp.rules();
     }
 
     /** What the warm-up rules measure: an object with a method, an int field and an int-valued method. */

@@ -71,18 +71,27 @@ public final class BuiltIn {
     }
 
     private static RuleSet load(String name, RuleParser parser) throws ConfigException {
-        String resource = name + SUFFIX;
-        // absolute: the files stay in the folder of the instrumentations, whatever package reads them
-        try (InputStream in = BuiltIn.class.getResourceAsStream("/" + FOLDER + resource)) {
+        return read("/" + FOLDER + name + SUFFIX, name, true, parser);
+    }
+
+    /**
+     * The rules file the agent jar holds at {@code resource} (an absolute path: the files stay where
+     * they are, whatever package reads them), compiled as the rule set {@code name}, which applies
+     * {@code whole} or rule by rule.
+     */
+    public static RuleSet read(String resource, String name, boolean whole, RuleParser parser) throws ConfigException {
+        String file = resource.substring(resource.lastIndexOf('/') + 1);
+        try (InputStream in = BuiltIn.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ConfigException("the agent jar lacks " + resource);
+                throw new ConfigException("the agent jar lacks " + file);
             }
             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
-            Map<String, Object> file = ConfigFile.read(reader, resource);
-            return parser.ruleSet(name, String.valueOf(file.get(ConfigParser.TESTED_WITH)), true,
-                    ConfigParser.rules(resource, file.get(ConfigParser.RULES)));
+            Map<String, Object> yaml = ConfigFile.read(reader, file);
+            Object testedWith = yaml.get(ConfigParser.TESTED_WITH);
+            return parser.ruleSet(name, testedWith == null ? null : String.valueOf(testedWith), whole,
+                    ConfigParser.rules(file, yaml.get(ConfigParser.RULES)));
         } catch (IOException unreadable) {
-            throw new ConfigException("the agent jar's " + resource + " cannot be read: " + unreadable);
+            throw new ConfigException("the agent jar's " + file + " cannot be read: " + unreadable);
         }
     }
 }

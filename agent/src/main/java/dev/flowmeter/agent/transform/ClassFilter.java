@@ -94,19 +94,8 @@ final class ClassFilter implements ClassFileTransformer {
      */
     int restore() {
         restoring = true;
-        int restored = 0;
-        for (Class<?> type : jvm.getAllLoadedClasses()) {
-            if (original(type.getClassLoader(), type.getName().replace('.', '/')) == null) {
-                continue;
-            }
-            try {
-                jvm.retransformClasses(type);
-                restored++;
-            } catch (Throwable refused) {
-                Report.limited("weave", "could not restore " + type.getName() + ": " + refused);
-            }
-        }
-        return restored;
+        return retransformEach(jvm.getAllLoadedClasses(),
+                type -> original(type.getClassLoader(), type.getName().replace('.', '/')) != null, "restore");
     }
 
     /** The class woven with the rules of {@code index} that apply to it; null where none does. */
@@ -183,16 +172,24 @@ final class ClassFilter implements ClassFileTransformer {
         if (loadedRuleTypes.isEmpty()) {
             return 0;
         }
+        return retransformEach(loaded, type -> isSubtypeOfAny(type, loadedRuleTypes) && jvm.isModifiableClass(type)
+                && !type.getName().startsWith("dev.flowmeter.agent.") && changes.test(type), "retransform");
+    }
+
+    /**
+     * Retransforms each of {@code classes} that {@code which} takes, one by one, so that a class the
+     * JVM refuses leaves the others to go on; returns how many were retransformed.
+     */
+    private int retransformEach(Class<?>[] classes, Predicate<Class<?>> which, String verb) {
         int retransformed = 0;
-        for (Class<?> type : loaded) {
+        for (Class<?> type : classes) {
             try {
-                if (isSubtypeOfAny(type, loadedRuleTypes) && jvm.isModifiableClass(type)
-                        && !type.getName().startsWith("dev.flowmeter.agent.") && changes.test(type)) {
+                if (which.test(type)) {
                     jvm.retransformClasses(type);
                     retransformed++;
                 }
             } catch (Throwable refused) {
-                Report.limited("weave", "could not retransform " + type.getName() + ": " + refused);
+                Report.limited("weave", "could not " + verb + " " + type.getName() + ": " + refused);
             }
         }
         return retransformed;
