@@ -25,6 +25,7 @@ final class InMemoryConnection extends Socket {
             return new InMemoryConnection();
         }
 
+        // SocketFactory's four abstract overloads, each refused alike on purpose: OkHttp calls only createSocket().
         @Override
         public Socket createSocket(String host, int port) {
             throw new UnsupportedOperationException();

@@ -30,6 +30,8 @@ class AgentIsolationTest {
         }
     }
 
+    // Shaped like the test above on purpose: each starts its own fixture and checks the line it prints and the
+    // agent's series of its own task; they share only InstrumentedJvm's calls.
     @Test
     void anApplicationWithItsOwnPrometheusClientAndByteBuddyWorksUnchanged() throws Exception {
         try (InstrumentedJvm jvm = InstrumentedJvm.fixture("port=0", OwnPrometheusApp.class)) {

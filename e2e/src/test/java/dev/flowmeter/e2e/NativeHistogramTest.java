@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NativeHistogramTest {
 
+    // This frame (constants, a temporary folder, a Prometheus started with its flags) is ExemplarTest's on purpose:
+    // each starts its own Prometheus and test-app with other options, and queries other series.
     private static final int WORKFLOWS = 120;
     private static final Pattern API_URL = Pattern.compile("Conductor API at (http://\\S+/api)");
     private static final String QUANTILE = "histogram_quantile(0.95, sum(rate(task_execute_time_seconds[1m])))";

@@ -33,6 +33,8 @@ class RulesTest {
     private Map<String, Long> truth;
     private Scrape scrape;
 
+    // Started and closed by hand, as Conductor5EndToEndTest's fixture is, on purpose: FixtureRun waits for one ready
+    // line, and this test checks a line printed before it (the class loader that loaded the sample classes).
     @BeforeAll
     void runTheWorkload() throws Exception {
         app = InstrumentedJvm.fixture("port=0,config=" + RULES, RulesApp.class);

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FlowableEndToEndTest {
 
+    // The same frame as CamundaEndToEndTest's on purpose: each library's test registers its own fixture and names
+    // its engine's executor; the checks they share are FixtureRun's.
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String ENGINE = "DefaultAsyncJobExecutor";

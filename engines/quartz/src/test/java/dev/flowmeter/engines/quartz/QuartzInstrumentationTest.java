@@ -55,6 +55,8 @@ class QuartzInstrumentationTest {
         run.app().scrape().assertSuccessfulUpdates(completed, QuartzApp.HELD + QuartzApp.LOAD);
     }
 
+    // Alike in shape to JobRunrInstrumentationTest's pause, resume and stop on purpose: the check is FixtureRun's,
+    // the commands are each library's own (Quartz's scheduler has standby, start and shutdown).
     @Test
     @Order(4)
     void standbyStartAndShutdownMoveTheEngineStatus() throws Exception {

@@ -15,6 +15,8 @@ class SpringBatch6EndToEndTest extends SpringBatchChecks {
 
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
 
+    // The same lines in each SpringBatchChecks subclass, on purpose: a static field of the base class would be one
+    // fixture JVM for all, so each registers its own FixtureRun and hands it and its version over by these overrides.
     @RegisterExtension
     static final FixtureRun run = FixtureRun.fixture(SpringBatch6App.class).readyAt("^done$", LOAD_TIMEOUT);
 

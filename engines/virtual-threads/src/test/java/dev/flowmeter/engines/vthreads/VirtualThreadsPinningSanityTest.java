@@ -35,6 +35,8 @@ class VirtualThreadsPinningSanityTest {
 
     @BeforeAll
     void runThePinningMethods() throws Exception {
+        // Set up like VirtualThreadsJobRunrTest's on purpose: each test class starts its own fixture with a recording
+        // of its own name, whose path it reads back after the run.
         Fixtures.requireVirtualThreads();
         Path recording = Fixtures.recording("pin-agent");
         List<String> options = new ArrayList<>(Fixtures.recordPinning(recording));

@@ -155,6 +155,8 @@ class VirtualThreadsTest {
         scrape.assertCount(TOTAL, "task_update_time_seconds_count", Map.of());
     }
 
+    // Its loop is like nestedStepsAreMeasuredOnceAndNoneStaysInProgress's on purpose: each reads its own truth
+    // keys and labels, and the outcome checks they share are assertOutcomes'.
     @Test
     void asynchronousCallsAreTimedUntilCompletedOnWhicheverVirtualThread() {
         Scrape scrape = agent.scrape;

@@ -51,6 +51,8 @@ import org.springframework.context.annotation.Bean;
 @SpringBootApplication
 public class SchedulerApp {
 
+    // Shaped like spring-boot-batch's BatchApp (a Boot application and its load's sizes) on purpose: each Boot app
+    // is its own module's repackaged jar and holds its application alone.
     public static final int INVOICES = 20;
     public static final int REPORTS = 12;
     public static final int RECURRING_AT_LEAST = 5;

@@ -24,6 +24,8 @@ public class Work {
         Truth.count("ok invoice");
     }
 
+    // invoice and report are alike on purpose: JobRunr invokes each by name, and the tests count the errors of
+    // both an unchecked (IllegalStateException) and a checked (IOException) failure.
     /** Fails, checked, when the report's number is a multiple of 5. */
     @Job(retries = 0)
     public void report(String report) throws IOException {
