@@ -27,6 +27,17 @@ public final class Warmup {
 
     private static final String RULES = "/dev/flowmeter/agent/probe/warm-up.yaml";
 
+    /**
+     * Classes of the JDK that recording needs only when two threads contend, which a warm-up on one
+     * thread never does: the cells a {@code LongAdder} (client_java's counts) adds under contention
+     * and the random probe it picks them by, and a {@code ConcurrentHashMap}'s (the agent's series
+     * indexes) size cells and the node it forwards by while it grows. CI's Temurin 25 run saw a
+     * virtual thread pinned waiting for another to initialise {@code Striped64$Cell}.
+     */
+    private static final String[] CONTENDED = {
+        "java.util.concurrent.atomic.Striped64$Cell", "java.util.concurrent.ThreadLocalRandom",
+        "java.util.concurrent.ConcurrentHashMap$CounterCell", "java.util.concurrent.ConcurrentHashMap$ForwardingNode"};
+
     private Warmup() {}
 
     /**
@@ -34,6 +45,7 @@ public final class Warmup {
      * scopes and shared labels are its own); a failure is the agent's own bug, and only costs the warm-up.
      */
     public static void run(Metrics unserved, RunTime runTime) {
+        initialise(CONTENDED);
         try {
             List<Rule> rules = rules();
             ProbeMaker maker = new ProbeMaker(unserved, runTime);
@@ -53,6 +65,17 @@ public final class Warmup {
         } catch (RuntimeException | ConfigException | LinkageError bug) {
             Report.warning("the agent's warm-up failed (" + bug
                     + "); the first instrumented calls may load the agent's classes instead");
+        }
+    }
+
+    /** Initialises the named classes of the JDK; one a JDK does not have needs no warming. */
+    private static void initialise(String[] classes) {
+        for (String name : classes) {
+            try {
+                Class.forName(name, true, null);
+            } catch (ClassNotFoundException absent) {
+                // another JDK's internals: nothing of it to warm
+            }
         }
     }
 
