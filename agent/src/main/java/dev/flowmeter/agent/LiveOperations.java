@@ -129,8 +129,7 @@ final class LiveOperations implements Introspection.Operations {
         seen = hash;
         AgentConfig read;
         try {
-            read = new ConfigParser(instrumentationNames).parse(arguments, Startup.systemProperties(), System.getenv());
-            Metrics.checkBuckets(read);
+            read = new ConfigParser(instrumentationNames, Catalog.HISTOGRAMS).parse(arguments, Startup.systemProperties(), System.getenv());
         } catch (ConfigException invalid) {
             return rejected(hash, invalid.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.flowmeter.agent.export.Extensions;
 import dev.flowmeter.agent.export.Introspection;
 import dev.flowmeter.agent.export.MetricsServer;
 import dev.flowmeter.agent.export.PeriodicExports;
+import dev.flowmeter.agent.metrics.Catalog;
 import dev.flowmeter.agent.metrics.Metrics;
 import dev.flowmeter.agent.probe.ProbeMaker;
 import dev.flowmeter.agent.probe.RunTime;
@@ -60,8 +61,7 @@ final class Startup {
             });
             names = new LinkedHashSet<>(builtIn);
             names.add(RuleSet.USER_RULES);
-            config = new ConfigParser(names).parse(arguments, systemProperties(), System.getenv());
-            Metrics.checkBuckets(config);
+            config = new ConfigParser(names, Catalog.HISTOGRAMS).parse(arguments, systemProperties(), System.getenv());
         } catch (ConfigException invalid) {
             inactive(invalid.getMessage() + ".");
             return;

@@ -1,5 +1,6 @@
 package dev.flowmeter.agent;
 
+import dev.flowmeter.agent.metrics.Catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,7 +178,7 @@ class BadInputTest {
 
     private AgentConfig parseOrReport(String arguments, Map<String, String> properties, Map<String, String> environment) {
         try {
-            AgentConfig config = new ConfigParser(INSTRUMENTATIONS).parse(arguments, properties, environment);
+            AgentConfig config = new ConfigParser(INSTRUMENTATIONS, Catalog.HISTOGRAMS).parse(arguments, properties, environment);
             assertTrue(config.port() >= 0 && config.port() <= 65535, arguments);
             assertTrue(config.maxSeries("any") >= 1, arguments);
             outcomes.merge("accepted", 1, Integer::sum);

@@ -45,7 +45,8 @@ public final class AgentConfig {
      *
      * @throws ConfigException where a setting's text is not of its type, saying what to give instead
      */
-    AgentConfig(Map<Setting, String> values, Set<String> disabled, String path, Map<String, Object> file,
+    AgentConfig(Map<Setting, String> values, Set<String> disabled, Map<String, double[]> bucketsPerMetric, String path,
+            Map<String, Object> file,
             ServerSecurity security, List<String> warnings) throws ConfigException {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.port = values.get(Setting.PORT).equals(OFF) ? NO_SERVER : ConfigParser.port(values.get(Setting.PORT));
@@ -55,8 +56,7 @@ public final class AgentConfig {
         this.maxSeries = ConfigParser.positive(Setting.MAX_SERIES, values.get(Setting.MAX_SERIES));
         this.maxSeriesPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(
                 ConfigParser.maxSeriesPerMetric(path, file.get(ConfigParser.MAX_SERIES_PER_METRIC))));
-        this.bucketsPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(
-                ConfigParser.bucketsPerMetric(path, file.get(ConfigParser.BUCKETS_PER_METRIC))));
+        this.bucketsPerMetric = Collections.unmodifiableMap(new LinkedHashMap<>(bucketsPerMetric));
         this.maxPendingWorkflows = ConfigParser.positive(Setting.MAX_PENDING_WORKFLOWS, values.get(Setting.MAX_PENDING_WORKFLOWS));
         this.maxWorkflowAge = ConfigParser.duration(Setting.MAX_WORKFLOW_AGE, values.get(Setting.MAX_WORKFLOW_AGE));
         this.extensions = ConfigParser.list(values.get(Setting.EXTENSIONS));

@@ -2,6 +2,7 @@ package dev.flowmeter.agent.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,10 +32,15 @@ public final class ConfigParser {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     private final Set<String> instrumentations;
+    private final Collection<String> histograms;
 
-    /** @param instrumentations the names {@code disable} accepts */
-    public ConfigParser(Set<String> instrumentations) {
+    /**
+     * @param instrumentations the names {@code disable} accepts
+     * @param histograms the built-in histograms, the names {@code buckets_per_metric} accepts
+     */
+    public ConfigParser(Set<String> instrumentations, Collection<String> histograms) {
         this.instrumentations = instrumentations;
+        this.histograms = histograms;
     }
 
     public AgentConfig parse(String agentArguments, Map<String, String> systemProperties, Map<String, String> environment)
@@ -80,7 +86,8 @@ public final class ConfigParser {
             warnings.add("auth_password is given on the command line, where ps shows it to every user of the machine;"
                     + " use auth_password_hash, auth_password_env or auth_password_file");
         }
-        return new AgentConfig(values, disabled(values.get(Setting.DISABLE)), path, file, ServerSecurity.of(values, environment),
+        return new AgentConfig(values, disabled(values.get(Setting.DISABLE)),
+                bucketsPerMetric(path, file.get(BUCKETS_PER_METRIC)), path, file, ServerSecurity.of(values, environment),
                 warnings);
     }
 
@@ -173,12 +180,8 @@ public final class ConfigParser {
         return caps;
     }
 
-    /**
-     * The bucket bounds of built-in histograms, by name; a rule's own histogram or timer takes
-     * {@code buckets} in the rule. That each name is a built-in histogram's is checked where the
-     * histograms are known ({@code Metrics.checkBuckets}).
-     */
-    static Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
+    /** The bucket bounds of built-in histograms, by name; a rule's own histogram or timer takes {@code buckets} in the rule. */
+    private Map<String, double[]> bucketsPerMetric(String path, Object value) throws ConfigException {
         Map<String, double[]> layouts = new LinkedHashMap<>();
         if (value == null) {
             return layouts;
@@ -189,6 +192,10 @@ public final class ConfigParser {
         }
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
             String name = shown(entry.getKey());
+            if (!histograms.contains(name)) {
+                throw new ConfigException(where + " names '" + name + "', which is not a built-in histogram; give one of "
+                        + String.join(", ", histograms) + " (a rule's own histogram or timer takes 'buckets' in the rule)");
+            }
             try {
                 layouts.put(name, Buckets.parse(entry.getValue()));
             } catch (IllegalArgumentException invalid) {

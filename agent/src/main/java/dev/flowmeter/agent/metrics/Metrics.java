@@ -1,11 +1,8 @@
 package dev.flowmeter.agent.metrics;
 
 import dev.flowmeter.agent.config.AgentConfig;
-import dev.flowmeter.agent.config.ConfigException;
-import dev.flowmeter.agent.config.ConfigParser;
 import dev.flowmeter.agent.config.HistogramKind;
 import dev.flowmeter.agent.config.Naming;
-import dev.flowmeter.agent.config.Setting;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -46,21 +43,6 @@ public final class Metrics {
     private final Counter seriesDropped;
     private WorkflowLifecycle workflows;
     private EngineStatus engines;
-
-    /**
-     * Checks that {@code buckets_per_metric} names built-in histograms only, {@link Catalog#HISTOGRAMS}: part
-     * of reading the configuration, done where it is read (at start and on a reload).
-     */
-    public static void checkBuckets(AgentConfig config) throws ConfigException {
-        for (String name : config.bucketsPerMetricNames()) {
-            if (!Catalog.HISTOGRAMS.contains(name)) {
-                throw new ConfigException("'" + ConfigParser.BUCKETS_PER_METRIC + "' in config file '"
-                        + ConfigException.shown(config.values().get(Setting.CONFIG)) + "' names '" + name
-                        + "', which is not a built-in histogram; give one of " + String.join(", ", Catalog.HISTOGRAMS)
-                        + " (a rule's own histogram or timer takes 'buckets' in the rule)");
-            }
-        }
-    }
 
     public Metrics(AgentConfig config, String version) {
         this(config.timers(), config.naming(), config.histograms(), config::buckets, config::maxSeries,

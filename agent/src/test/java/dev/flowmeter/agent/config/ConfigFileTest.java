@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.config;
 
+import dev.flowmeter.agent.metrics.Catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -21,7 +22,7 @@ class ConfigFileTest {
     @TempDir
     Path folder;
 
-    private final ConfigParser parser = new ConfigParser(Set.of("conductor", "rules"));
+    private final ConfigParser parser = new ConfigParser(Set.of("conductor", "rules"), Catalog.HISTOGRAMS);
 
     private String file(String yaml) throws IOException {
         Path path = folder.resolve("flowmeter.yaml");
@@ -61,6 +62,11 @@ class ConfigFileTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "buckets_per_metric: {my_seconds: [1, 2]}|'buckets_per_metric' in config file 'PATH' names 'my_seconds', which is"
+                + " not a built-in histogram; give one of task_poll_time_seconds, task_execute_time_seconds,"
+                + " task_update_time_seconds, workflow_start_time_seconds, task_result_size, workflow_input_size,"
+                + " api_request_time_seconds, workflow_duration_seconds (a rule's own histogram or timer"
+                + " takes 'buckets' in the rule)",
         "buckets_per_metric: {task_result_size: [2, 1]}|'buckets_per_metric' in config file 'PATH': task_result_size has"
                 + " 1 after 2, not in increasing order; give a list of bucket upper bounds in increasing order, such as"
                 + " [0.01, 0.1, 1, 10]",

@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.config;
 
+import dev.flowmeter.agent.metrics.Catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigParserTest {
 
-    private final ConfigParser parser = new ConfigParser(Set.of("conductor", "okhttp"));
+    private final ConfigParser parser = new ConfigParser(Set.of("conductor", "okhttp"), Catalog.HISTOGRAMS);
 
     private AgentConfig parse(String arguments) throws ConfigException {
         return parser.parse(arguments, Map.of(), Map.of());

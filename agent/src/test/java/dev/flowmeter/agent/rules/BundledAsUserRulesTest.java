@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.rules;
 
+import dev.flowmeter.agent.metrics.Catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class BundledAsUserRulesTest {
             try (InputStream bundled = BuiltIn.class.getResourceAsStream("/dev/flowmeter/agent/instrumentation/" + name + ".yaml")) {
                 Files.copy(bundled, copy);
             }
-            AgentConfig config = new ConfigParser(known).parse("config=" + copy, Map.of(), Map.of());
+            AgentConfig config = new ConfigParser(known, Catalog.HISTOGRAMS).parse("config=" + copy, Map.of(), Map.of());
             RuleSet asUsers = new RuleParser().ruleSet(RuleSet.USER_RULES, null, false,
                     config.rules());
             RuleSet asBundled = BuiltIn.load(List.of(name), new RuleParser()).get(0);
