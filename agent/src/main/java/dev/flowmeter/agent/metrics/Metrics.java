@@ -5,6 +5,8 @@ import dev.flowmeter.agent.config.HistogramKind;
 import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.exemplars.ExemplarSamplerConfig;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -14,6 +16,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.tracer.initializer.SpanContextSupplier;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,6 +27,9 @@ import java.util.function.ToIntFunction;
  * registry: the agent's client_java is relocated, so the two cannot even see each other.
  */
 public final class Metrics {
+
+    /** Exemplars a native-only series keeps (client_java's native histograms keep 4 too). */
+    private static final int NATIVE_EXEMPLARS = 4;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     // Explicit defaults: relocation also rewrote client_java's property keys, so nothing outside
@@ -196,18 +202,30 @@ public final class Metrics {
     }
 
     /**
-     * A histogram with the buckets that the histograms setting keeps. Where the OpenTelemetry Java
-     * agent runs in the JVM (found through its own API, which it puts in the bootstrap class loader),
-     * the observations made while a sampled span is current carry its trace and span id as
-     * exemplars, a few per series, at most one per bucket every 90 ms; elsewhere no exemplar is
-     * sampled, and an observation does nothing more.
+     * A histogram family with the buckets that the histograms setting keeps: client_java's classic
+     * histogram, or the agent's {@link NativeHistogram}. Where the OpenTelemetry Java agent runs in
+     * the JVM (found through its own API, which it puts in the bootstrap class loader), the
+     * observations made while a sampled span is current carry its trace and span id as exemplars, a
+     * few per series, at most one per bucket every 90 ms; elsewhere no exemplar is sampled, and an
+     * observation does nothing more.
      */
-    private Histogram histogram(MetricFamily family, Unit unit, double[] buckets) {
+    private Function<String[], DistributionDataPoint> histogram(MetricFamily family, Unit unit, double[] buckets) {
+        boolean exemplars = SpanContextSupplier.hasSpanContext();
+        if (histogramKind != HistogramKind.CLASSIC) {
+            double[] classic = histogramKind == HistogramKind.BOTH ? buckets : null;
+            NativeHistogram histogram = new NativeHistogram(family, unit, classic, !exemplars ? null
+                    : classic == null ? new ExemplarSamplerConfig(properties.getExemplarProperties(), NATIVE_EXEMPLARS)
+                    : new ExemplarSamplerConfig(properties.getExemplarProperties(), withInfinity(classic)));
+            registry.register(histogram);
+            return histogram::labelValues;
+        }
         Histogram.Builder builder = Histogram.builder(properties)
                 .name(family.name())
                 .help(family.help())
-                .labelNames(family.labelNameArray());
-        if (SpanContextSupplier.hasSpanContext()) {
+                .labelNames(family.labelNameArray())
+                .classicOnly()
+                .classicUpperBounds(buckets);
+        if (exemplars) {
             builder.withExemplars();
         } else {
             builder.withoutExemplars();
@@ -215,17 +233,13 @@ public final class Metrics {
         if (unit != null) {
             builder.unit(unit);
         }
-        switch (histogramKind) {
-            case NATIVE:
-                builder.nativeOnly();
-                break;
-            case BOTH:
-                builder.classicUpperBounds(buckets);
-                break;
-            default:
-                builder.classicOnly().classicUpperBounds(buckets);
-        }
-        return builder.register(registry);
+        return builder.register(registry)::labelValues;
+    }
+
+    private static double[] withInfinity(double[] bounds) {
+        double[] all = Arrays.copyOf(bounds, bounds.length + 1);
+        all[bounds.length] = Double.POSITIVE_INFINITY;
+        return all;
     }
 
     private Gauge gauge(MetricFamily unnamed) {

@@ -1,8 +1,8 @@
 package dev.flowmeter.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * A histogram of values a rule reads from calls (a payload's size, a queue's length), and the index
@@ -27,11 +27,11 @@ public final class ValueHistogram {
     private final double[] buckets;
     private final SeriesIndex<Series> index;
 
-    ValueHistogram(MetricFamily family, double[] buckets, Histogram histogram, int maxSeries, Runnable onDropped) {
+    ValueHistogram(MetricFamily family, double[] buckets, Function<String[], DistributionDataPoint> histogram, int maxSeries, Runnable onDropped) {
         this.family = family;
         this.buckets = buckets;
         this.index = new SeriesIndex<>(family.labelNames().size(), maxSeries, 1,
-                labelValues -> new Series(histogram.labelValues(labelValues)), onDropped);
+                labelValues -> new Series(histogram.apply(labelValues)), onDropped);
     }
 
     public SeriesIndex<Series> index() {
