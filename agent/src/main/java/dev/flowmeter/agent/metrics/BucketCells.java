@@ -23,21 +23,21 @@ final class BucketCells {
 
     /** The native buckets of one sign, or the zero bucket, in a window {@code [offset, offset + length)}. */
     static final class Side {
-        private final int sign;
         final int offset;
         final int length;
         /** Slot {@code j}'s first cell; {@code firstCell[length]} is the side's end. */
         private final int[] firstCell;
         /** The classic bucket of slot {@code j}'s first cell; its next cells are the next classic buckets. */
         private final int[] firstClassic;
+        private final double[] classicBounds;
 
         /** @param sign 1 for positive values, -1 for negative, 0 for the zero bucket (offset 0, length 1) */
         Side(int sign, int offset, int length, int schema, double[] classicBounds, int cells) {
-            this.sign = sign;
             this.offset = offset;
             this.length = length;
             this.firstCell = new int[length + 1];
             this.firstClassic = new int[length];
+            this.classicBounds = classicBounds;
             for (int j = 0; j < length; j++) {
                 double low;
                 double high;
@@ -57,16 +57,19 @@ final class BucketCells {
             firstCell[length] = cells;
         }
 
-        boolean isEmpty() {
-            return length == 0;
+        /** The window's first bucket, or {@code index} if lower and {@code with}; above {@link #highWith}'s when empty. */
+        int lowWith(boolean with, int index) {
+            return !with ? offset : length == 0 ? index : Math.min(offset, index);
         }
 
-        int last() {
-            return offset + length - 1;
+        /** The window's last bucket, or {@code index} if higher and {@code with}. */
+        int highWith(boolean with, int index) {
+            int last = offset + length - 1;
+            return !with ? last : length == 0 ? index : Math.max(last, index);
         }
 
         /** The cell of {@code value}, in native bucket {@code index}; -1 outside the window. */
-        int cell(int index, double value, double[] classicBounds) {
+        int cell(int index, double value) {
             int slot = index - offset;
             if (slot < 0 || slot >= length) {
                 return -1;
@@ -136,14 +139,14 @@ final class BucketCells {
     }
 
     /** The cell of {@code value}, or -1 if its bucket is outside the windows. */
-    int cell(double value, double[] classicBounds) {
+    int cell(double value) {
         if (value > ZERO_THRESHOLD) {
-            return positive.cell(ExponentialScale.index(value, schema), value, classicBounds);
+            return positive.cell(ExponentialScale.index(value, schema), value);
         }
         if (value < -ZERO_THRESHOLD) {
-            return negative.cell(ExponentialScale.index(-value, schema), value, classicBounds);
+            return negative.cell(ExponentialScale.index(-value, schema), value);
         }
-        return zero.cell(0, value, classicBounds);
+        return zero.cell(0, value);
     }
 
     /** Counts one observation in {@code cell}; false if the cell was moved, and the observation must go to the new cells. */

@@ -6,7 +6,6 @@ import dev.flowmeter.agent.config.Naming;
 import dev.flowmeter.agent.config.TimerKind;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.exemplars.ExemplarSamplerConfig;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -16,7 +15,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.tracer.initializer.SpanContextSupplier;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,9 +25,6 @@ import java.util.function.ToIntFunction;
  * registry: the agent's client_java is relocated, so the two cannot even see each other.
  */
 public final class Metrics {
-
-    /** Exemplars a native-only series keeps (client_java's native histograms keep 4 too). */
-    private static final int NATIVE_EXEMPLARS = 4;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     // Explicit defaults: relocation also rewrote client_java's property keys, so nothing outside
@@ -213,9 +208,8 @@ public final class Metrics {
         boolean exemplars = SpanContextSupplier.hasSpanContext();
         if (histogramKind != HistogramKind.CLASSIC) {
             double[] classic = histogramKind == HistogramKind.BOTH ? buckets : null;
-            NativeHistogram histogram = new NativeHistogram(family, unit, classic, !exemplars ? null
-                    : classic == null ? new ExemplarSamplerConfig(properties.getExemplarProperties(), NATIVE_EXEMPLARS)
-                    : new ExemplarSamplerConfig(properties.getExemplarProperties(), withInfinity(classic)));
+            NativeHistogram histogram = new NativeHistogram(family, unit, classic,
+                    exemplars ? properties.getExemplarProperties() : null);
             registry.register(histogram);
             return histogram::labelValues;
         }
@@ -234,12 +228,6 @@ public final class Metrics {
             builder.unit(unit);
         }
         return builder.register(registry)::labelValues;
-    }
-
-    private static double[] withInfinity(double[] bounds) {
-        double[] all = Arrays.copyOf(bounds, bounds.length + 1);
-        all[bounds.length] = Double.POSITIVE_INFINITY;
-        return all;
     }
 
     private Gauge gauge(MetricFamily unnamed) {

@@ -1,5 +1,6 @@
 package dev.flowmeter.agent.metrics;
 
+import io.prometheus.metrics.config.ExemplarsProperties;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.exemplars.ExemplarSampler;
 import io.prometheus.metrics.core.exemplars.ExemplarSamplerConfig;
@@ -37,27 +38,32 @@ final class NativeHistogram implements MultiCollector {
 
     /** client_java's default {@code nativeMaxNumberOfBuckets}; here the span of a sign's window. */
     static final int MAX_BUCKETS = 160;
+    /** Exemplars a native-only series keeps (client_java's native histograms keep 4 too). */
+    private static final int NATIVE_EXEMPLARS = 4;
 
     private final MetricMetadata metadata;
     private final List<String> labelNames;
     /** Ascending, +Inf last; just +Inf where only native buckets are served. */
     private final double[] classicBounds;
     private final boolean classic;
+    /** How each series samples exemplars, or null for none. */
     private final ExemplarSamplerConfig exemplars;
     private final ConcurrentHashMap<List<String>, Series> series = new ConcurrentHashMap<>();
 
     /**
      * @param classicBounds the classic buckets' upper bounds to keep beside the native ones, or null
-     * @param exemplars how to sample exemplars, or null for none
+     * @param exemplars client_java's exemplar settings, or null for no exemplars
      */
-    NativeHistogram(MetricFamily family, Unit unit, double[] classicBounds, ExemplarSamplerConfig exemplars) {
+    NativeHistogram(MetricFamily family, Unit unit, double[] classicBounds, ExemplarsProperties exemplars) {
         this.metadata = new MetricMetadata(family.name(), family.help(), unit);
         this.labelNames = family.labelNames();
         this.classic = classicBounds != null;
         double[] bounds = classic ? classicBounds : new double[0];
         this.classicBounds = Arrays.copyOf(bounds, bounds.length + 1);
         this.classicBounds[bounds.length] = Double.POSITIVE_INFINITY;
-        this.exemplars = exemplars;
+        // As client_java's histograms sample: one exemplar per classic bucket, else a few.
+        this.exemplars = exemplars == null ? null : classic ? new ExemplarSamplerConfig(exemplars, this.classicBounds)
+                : new ExemplarSamplerConfig(exemplars, NATIVE_EXEMPLARS);
     }
 
     /** The series of a label set, made at the first call. Resolve once and keep it: observing is the hot path. */
@@ -106,7 +112,7 @@ final class NativeHistogram implements MultiCollector {
             }
             while (true) {
                 BucketCells current = cells;
-                int cell = current.cell(value, classicBounds);
+                int cell = current.cell(value);
                 if (cell < 0) {
                     widen(value);
                 } else if (current.increment(cell)) {
@@ -123,35 +129,26 @@ final class NativeHistogram implements MultiCollector {
             lock.lock();
             try {
                 BucketCells old = cells;
-                if (old.cell(value, classicBounds) >= 0) {
+                if (old.cell(value) >= 0) {
                     return;
                 }
-                BucketCells.Side side = value > 0 ? old.positive : old.negative;
+                boolean positive = value > 0;
                 int index = ExponentialScale.index(Math.abs(value), old.schema);
-                int positiveLow = old.positive.offset;
-                int positiveHigh = old.positive.last();
-                int negativeLow = old.negative.offset;
-                int negativeHigh = old.negative.last();
-                if (side == old.positive) {
-                    positiveLow = old.positive.isEmpty() ? index : Math.min(positiveLow, index);
-                    positiveHigh = old.positive.isEmpty() ? index : Math.max(positiveHigh, index);
-                } else {
-                    negativeLow = old.negative.isEmpty() ? index : Math.min(negativeLow, index);
-                    negativeHigh = old.negative.isEmpty() ? index : Math.max(negativeHigh, index);
-                }
+                int positiveLow = old.positive.lowWith(positive, index);
+                int positiveHigh = old.positive.highWith(positive, index);
+                int negativeLow = old.negative.lowWith(!positive, index);
+                int negativeHigh = old.negative.highWith(!positive, index);
                 int steps = 0;
                 while (old.schema - steps > ExponentialScale.MIN_SCHEMA
                         && (span(positiveLow, positiveHigh, steps) > MAX_BUCKETS
                                 || span(negativeLow, negativeHigh, steps) > MAX_BUCKETS)) {
                     steps++;
                 }
-                boolean hasPositive = side == old.positive || !old.positive.isEmpty();
-                boolean hasNegative = side == old.negative || !old.negative.isEmpty();
+                // An empty side's low is above its high: its span is 0.
                 BucketCells wider = new BucketCells(old.schema - steps,
-                        ExponentialScale.coarser(negativeLow, steps),
-                        hasNegative ? span(negativeLow, negativeHigh, steps) : 0,
-                        ExponentialScale.coarser(positiveLow, steps),
-                        hasPositive ? span(positiveLow, positiveHigh, steps) : 0, classicBounds);
+                        ExponentialScale.coarser(negativeLow, steps), span(negativeLow, negativeHigh, steps),
+                        ExponentialScale.coarser(positiveLow, steps), span(positiveLow, positiveHigh, steps),
+                        classicBounds);
                 // Published first: a thread still incrementing the old cells finds them frozen and comes here.
                 cells = wider;
                 old.moveTo(wider, steps);
